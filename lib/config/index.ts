@@ -1,0 +1,2 @@
+export { ConfigError, type Env, loadConfigOrExit, parseConfig } from './config.ts';
+export * as fields from './fields.ts';

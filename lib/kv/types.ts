@@ -1,0 +1,25 @@
+export interface SetOptions {
+  /** Time to live in milliseconds; absent means no expiry. */
+  ttlMs?: number;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * The KV / cache / pub-sub port. Adapters: in-memory (embedded default), Redis over TCP (ioredis), Upstash over HTTP.
+ * Values are strings; callers JSON-encode what they store.
+ */
+export interface Kv {
+  readonly kind: 'memory' | 'redis' | 'upstash';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: SetOptions): Promise<void>;
+  /** Returns whether the key existed. */
+  delete(key: string): Promise<boolean>;
+  /** Atomic increment; creates the key at 0 first. `ttlMs` is applied when the key is created. */
+  incr(key: string, by?: number, options?: SetOptions): Promise<number>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the subscription is active; the returned function ends it. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

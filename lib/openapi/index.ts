@@ -1,0 +1,2 @@
+export { createRouter, createServiceApp, type ServiceAppOptions } from './service-app.ts';
+export { healthRoute, ReadySchema, readyRoute, registerSystemRoutes, ServiceHealthSchema } from './system-routes.ts';

@@ -1,0 +1,45 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { defaultHook, notFound, onError } from '../errors/handler.ts';
+import type { AppEnv } from '../http/env.ts';
+import { requestId } from '../http/request-id.ts';
+import { accessLog } from '../logging/access-log.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Readiness } from '../readiness/readiness.ts';
+import { registerSystemRoutes } from './system-routes.ts';
+
+export interface ServiceAppOptions {
+  service: string;
+  version: string;
+  logger: Logger;
+  readiness: Readiness;
+  /** Extra description for the service's OpenAPI document. */
+  description?: string;
+}
+
+/** A fresh router with the platform's validation hook, for route modules to register on. */
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook });
+}
+
+/**
+ * The base every internal service starts from: request id, access log, error envelope, 404 envelope,
+ * `/health`, `/ready` and `/openapi.json` (generated from the registered zod routes).
+ * @example const app = createServiceApp({ service: 'kb', version, logger, readiness }); registerSearch(app);
+ */
+export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use(requestId());
+  app.use(accessLog({ logger: options.logger }));
+  app.onError(onError({ log: (err, c) => options.logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
+  app.notFound(notFound);
+  registerSystemRoutes(app, options);
+  let document: unknown;
+  app.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: `GAIA ${options.service} service`, version: options.version, description: options.description },
+    });
+    return c.json(document);
+  });
+  return app;
+}

@@ -1,0 +1,1 @@
+export { type ComponentState, type ComponentStatus, Readiness, type ReadinessSnapshot, type RetryOptions } from './readiness.ts';
