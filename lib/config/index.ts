@@ -1,2 +1,3 @@
 export { ConfigError, type Env, loadConfigOrExit, parseConfig } from './config.ts';
+export { type CommonConfig, CommonConfigSchema, commonChecks, ServiceConfigSchema } from './common.ts';
 export * as fields from './fields.ts';

@@ -1,2 +1,10 @@
 export { createRouter, createServiceApp, type ServiceAppOptions } from './service-app.ts';
-export { healthRoute, ReadySchema, readyRoute, registerSystemRoutes, ServiceHealthSchema } from './system-routes.ts';
+export {
+  healthRoute,
+  ReadySchema,
+  readyRoute,
+  registerHealthRoute,
+  registerReadyRoute,
+  registerSystemRoutes,
+  ServiceHealthSchema,
+} from './system-routes.ts';

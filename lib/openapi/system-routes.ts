@@ -54,6 +54,12 @@ export interface SystemRouteOptions {
 
 /** Registers `/health` and `/ready` on a service app. */
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, options: SystemRouteOptions): void {
+  registerHealthRoute(app, options);
+  registerReadyRoute(app, options.readiness);
+}
+
+/** `GET /health`: liveness, answered without touching any dependency. */
+export function registerHealthRoute(app: OpenAPIHono<AppEnv>, options: Omit<SystemRouteOptions, 'readiness'>): void {
   const startedAt = options.startedAt ?? Date.now();
   app.openapi(healthRoute, (c) =>
     c.json(
@@ -67,8 +73,12 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, options: SystemRo
       200,
     ),
   );
+}
+
+/** `GET /ready`: 200 with every component's state, or a 503 `NOT_READY` envelope naming what is not ready. */
+export function registerReadyRoute<E extends AppEnv>(app: OpenAPIHono<E>, readiness: Readiness): void {
   app.openapi(readyRoute, async (c) => {
-    const snapshot = await options.readiness.check();
+    const snapshot = await readiness.check();
     if (snapshot.ready) return c.json(snapshot, 200);
     const waiting = Object.entries(snapshot.components)
       .filter(([, s]) => s.status !== 'ready')

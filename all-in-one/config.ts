@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
+import { bool, port } from '../lib/config/fields.ts';
+import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
+
+/**
+ * `npm start`: the whole platform in one process. Only the gateway and the web UI listen by default; with
+ * `EXPOSE_SERVICES=true` the internal services also listen on 8001-8004 for debugging.
+ */
+export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
+  .extend({
+    ...GatewayBehaviourFields,
+    HOST: z.string().default('127.0.0.1'),
+    GATEWAY_PORT: port(8666),
+    WEB_PORT: port(8080),
+    EXPOSE_SERVICES: bool(false),
+    PUBLIC_GATEWAY_URL: z.url({ message: 'must be the gateway URL as browsers reach it' }).optional(),
+  })
+  .superRefine(commonChecks);
+
+export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;

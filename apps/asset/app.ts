@@ -1,0 +1,17 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../lib/http/env.ts';
+import { createServiceApp } from '../../lib/openapi/service-app.ts';
+import { VERSION } from '../../lib/version.ts';
+import type { AssetDeps } from './deps.ts';
+
+/** The asset service: Asset generation jobs over several providers, storage and progress. */
+export function createApp(deps: AssetDeps): OpenAPIHono<AppEnv> {
+  const app = createServiceApp({
+    service: 'asset',
+    version: VERSION,
+    logger: deps.logger,
+    readiness: deps.readiness,
+    description: 'Asset generation jobs over several providers, storage and progress.',
+  });
+  return app;
+}

@@ -1,0 +1,13 @@
+import type { Kv } from '../../lib/kv/types.ts';
+import { type SqlServiceDeps, startSchema } from '../../lib/platform/sql-schema.ts';
+import { chatMigrations } from './db/migrations.ts';
+
+/** What the chat service needs; built once per process by an entry file (Node alone, all-in-one, tests). */
+export interface ChatDeps extends SqlServiceDeps {
+  kv: Kv;
+}
+
+/** Background start-up: the `chat` schema's migrations (with retry); `/ready` is 503 until they are applied. */
+export function startChat(deps: ChatDeps): Promise<void> {
+  return startSchema(deps, 'chat', chatMigrations);
+}

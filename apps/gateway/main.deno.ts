@@ -1,0 +1,67 @@
+import { loadConfigOrExit } from '../../lib/config/config.ts';
+import { directoryAssets } from '../../lib/http/assets.ts';
+import { createMemoryKv } from '../../lib/kv/memory.ts';
+import { createUpstashKv } from '../../lib/kv/upstash.ts';
+import { createLogger } from '../../lib/logging/logger.ts';
+import { Readiness } from '../../lib/readiness/readiness.ts';
+import { fetchTransport } from '../../lib/service/transport-fetch.ts';
+import { createApp } from './app.ts';
+import { GatewayConfigSchema, gatewayOptions } from './config.ts';
+import { SWAGGER_FILES } from './routes/docs/get-docs.ts';
+import { remoteServices } from './services.ts';
+
+/** The few Deno APIs this entry uses (typed here so the repo's Node type-check covers this file too). */
+interface DenoApi {
+  env: { toObject(): Record<string, string> };
+  readFile(path: string | URL): Promise<Uint8Array>;
+  serve(
+    options: { port: number; hostname: string; signal: AbortSignal; onListen?: (addr: { port: number }) => void },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { finished: Promise<void> };
+  addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code: number): never;
+}
+const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
+
+/**
+ * Deno / Deno Deploy entry of the gateway: the same `createApp` as on Node; services reached with `fetch`,
+ * KV on Upstash over HTTP (or in memory). Run: `deno task gateway`.
+ */
+const config = loadConfigOrExit(GatewayConfigSchema, Deno.env.toObject(), (code) => Deno.exit(code));
+const logger = createLogger({ level: config.LOG_LEVEL, fields: { service: 'gateway', runtime: 'deno' } });
+const readiness = new Readiness(logger);
+const kv =
+  config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+    ? createUpstashKv({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
+    : createMemoryKv();
+if (kv.kind !== 'memory') readiness.watch(kv.kind, () => kv.ping());
+
+const swaggerDir = new URL('../../node_modules/swagger-ui-dist', import.meta.url).pathname;
+const app = createApp({
+  logger,
+  readiness,
+  services: remoteServices(config, fetchTransport),
+  probes: kv.kind !== 'memory' ? { redis: () => kv.ping() } : {},
+  docsAssets: directoryAssets(swaggerDir, SWAGGER_FILES, (path) => Deno.readFile(path)),
+  options: gatewayOptions(config),
+});
+
+const shutdown = new AbortController();
+const server = Deno.serve(
+  {
+    port: config.PORT,
+    hostname: config.HOST,
+    signal: shutdown.signal,
+    onListen: ({ port }) => logger.info('listening', { url: `http://localhost:${port}`, discovery: config.SERVICE_DISCOVERY }),
+  },
+  app.fetch,
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  Deno.addSignalListener(signal, () => {
+    logger.info('shutting down: draining in-flight requests', { signal });
+    readiness.stop();
+    shutdown.abort();
+  });
+}
+await server.finished;
+await kv.close();

@@ -1,0 +1,44 @@
+import { loadConfigOrExit } from '../../lib/config/config.ts';
+import { createPostgresDb } from '../../lib/db/postgres.ts';
+import { createKv } from '../../lib/kv/create-kv.ts';
+import { packageAssets } from '../../lib/node/file-assets.ts';
+import { processLogger, Readiness, watchKv } from '../../lib/node/runtime.ts';
+import { onShutdownSignal, serveNode } from '../../lib/node/serve.ts';
+import { createUndiciTransport } from '../../lib/service/transport-undici.ts';
+import { createApp } from './app.ts';
+import { GatewayConfigSchema, gatewayOptions } from './config.ts';
+import { SWAGGER_FILES } from './routes/docs/get-docs.ts';
+import { remoteServices } from './services.ts';
+
+/** Node entry of the gateway alone: services reached over HTTP through an undici keep-alive pool. */
+const config = loadConfigOrExit(GatewayConfigSchema, process.env, (code) => process.exit(code));
+const logger = processLogger('gateway', config.LOG_LEVEL);
+const readiness = new Readiness(logger);
+const transport = createUndiciTransport();
+const db = config.DATABASE_URL ? createPostgresDb(config.DATABASE_URL, { max: 1 }) : undefined;
+const upstash =
+  config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+    ? { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }
+    : undefined;
+const kv = createKv({ redisUrl: config.REDIS_URL, upstash, logger });
+watchKv(readiness, kv);
+
+const app = createApp({
+  logger,
+  readiness,
+  services: remoteServices(config, transport),
+  probes: {
+    ...(db ? { database: () => db.ping() } : {}),
+    ...(kv.kind !== 'memory' ? { redis: () => kv.ping() } : {}),
+  },
+  docsAssets: packageAssets('swagger-ui-dist', 'swagger-ui.css', SWAGGER_FILES),
+  options: gatewayOptions(config),
+});
+
+const server = await serveNode({ name: 'gateway', fetch: app.fetch, port: config.PORT, host: config.HOST, logger });
+logger.info('listening', { url: server.url, discovery: config.SERVICE_DISCOVERY });
+onShutdownSignal(logger, async () => {
+  readiness.stop();
+  await server.close(config.SHUTDOWN_TIMEOUT_MS);
+  await Promise.allSettled([transport.close(), kv.close(), db?.close()]);
+});

@@ -1,0 +1,16 @@
+import type { AssetSource } from '../../lib/http/assets.ts';
+import type { Logger } from '../../lib/logging/logger.ts';
+import type { Readiness } from '../../lib/readiness/readiness.ts';
+
+/** The files of the `htmx.org` package the UI serves itself (no CDN). */
+export const WEB_STATIC_FILES = ['htmx.min.js'] as const;
+
+export interface WebDeps {
+  logger: Logger;
+  readiness: Readiness;
+  /** Sends a request to the gateway (in-process all-in-one, else over HTTP). The UI uses only the public API. */
+  gateway: (request: Request) => Promise<Response>;
+  /** The gateway's URL as the browser reaches it, for links (API docs). */
+  publicGatewayUrl: string;
+  staticAssets: AssetSource;
+}

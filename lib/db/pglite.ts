@@ -1,0 +1,66 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Row, SqlRunner } from './types.ts';
+
+export interface PgliteDbOptions {
+  /** Directory holding the database files; created if missing. Absent means in-memory (lost on close). */
+  dataDir?: string;
+}
+
+function runnerOf(tx: Transaction): SqlRunner {
+  return {
+    query: async <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      (await tx.query<T>(sql, [...params])).rows,
+    exec: async (sql: string) => {
+      await tx.exec(sql);
+    },
+  };
+}
+
+/** `memory://`, `idb://`... are PGlite's own storage URLs, not directories. */
+const isDirectory = (dataDir: string) => !dataDir.includes('://');
+
+/**
+ * The embedded database: PostgreSQL compiled to WASM, in this process. It is ONE connection, so PGlite queues
+ * everything behind a mutex: a `query` issued on the Db while a transaction runs waits until that transaction ends
+ * (it never lands inside it). Consequence: inside `transaction(fn)`, use only `tx` — calling the outer Db there
+ * waits for the transaction that is waiting for it, i.e. deadlocks.
+ * @example const db = await createPgliteDb({ dataDir: './.data/pglite' });
+ */
+export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
+  const { dataDir } = options;
+  if (dataDir !== undefined && isDirectory(dataDir)) {
+    // Imported lazily so the in-memory database also loads where there is no file system.
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const pg = await PGlite.create(dataDir);
+  let closing: Promise<void> | undefined;
+  const open = () => {
+    if (closing) throw new Error('Database is closed');
+  };
+
+  return {
+    kind: 'pglite',
+    async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      open();
+      return (await pg.query<T>(sql, [...params])).rows;
+    },
+    async exec(sql) {
+      open();
+      await pg.exec(sql);
+    },
+    async transaction(fn) {
+      open();
+      return pg.transaction((tx) => fn(runnerOf(tx)));
+    },
+    async ping() {
+      open();
+      await pg.query('select 1');
+    },
+    close() {
+      // PGlite's close waits for the running query or transaction; a second close would throw, ours is idempotent.
+      closing ??= pg.close();
+      return closing;
+    },
+  };
+}

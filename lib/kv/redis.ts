@@ -1,0 +1,270 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
+import type { Kv, SetOptions, Unsubscribe } from './types.ts';
+
+export interface RedisKvOptions {
+  /** Receives connection loss / recovery lines and subscriber errors. The URL's credentials are never logged. */
+  logger?: Logger;
+  /** Prepended to every key and channel (e.g. `gaia:` or a per-test-run prefix). */
+  keyPrefix?: string;
+}
+
+/** Reconnect delays double from 50 ms up to this cap (plus jitter), forever, until `close()`. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+/** A command with no reply by then rejects (a half-open socket must not hang callers). */
+const COMMAND_TIMEOUT_MS = 5_000;
+
+/**
+ * Fail fast while disconnected: no offline queue (a command issued while reconnecting rejects at once),
+ * and commands in flight when the socket drops are rejected instead of being held for a resend
+ * (`maxRetriesPerRequest: 0`). Reconnection itself never gives up.
+ */
+const CONNECTION_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  autoResubscribe: true,
+  connectTimeout: CONNECT_TIMEOUT_MS,
+  commandTimeout: COMMAND_TIMEOUT_MS,
+  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 50),
+};
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Checked before anything is sent (as the memory adapter does), so a bad `incr` never half-applies its MULTI.
+ * A TTL is a positive number of ms (fractions round up: PX has none); `by` a safe integer.
+ */
+function ttlOf(options: SetOptions | undefined): number | undefined {
+  const ms = options?.ttlMs;
+  if (ms === undefined) return undefined;
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ms}`);
+  return Math.ceil(ms);
+}
+
+function checkIncrBy(by: number): void {
+  if (!Number.isSafeInteger(by)) throw new RangeError(`incr: by must be a safe integer, got ${by}`);
+}
+
+/** `redis://host:port/db` without user or password: the only form of the URL that may be logged. */
+function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}:${u.port || '6379'}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    return '(unparseable redis url)';
+  }
+}
+
+interface Watched {
+  conn: Redis;
+  /** Settles after the first connection attempt either way, so start-up calls wait for it instead of failing. */
+  firstAttempt: Promise<void>;
+}
+
+/** Logs each loss / recovery once (not every retry) and tracks the first connection attempt. */
+function watch(conn: Redis, role: 'commands' | 'subscriber', logger: Logger, target: string, isClosing: () => boolean): Watched {
+  let up = false;
+  let everUp = false;
+  let downLogged = false;
+  let lastError: string | undefined;
+  const fields = () => ({ role, target, ...(lastError ? { error: lastError } : {}) });
+
+  const firstAttempt = new Promise<void>((resolve) => {
+    conn.once('ready', () => resolve());
+    conn.once('close', () => resolve());
+    conn.once('end', () => resolve());
+  });
+
+  conn.on('error', (err: Error) => {
+    lastError = err.message;
+    logger.debug('redis connection error', fields());
+  });
+  conn.on('ready', () => {
+    if (everUp || downLogged) logger.info('redis connection recovered', { role, target });
+    else logger.debug('redis connected', { role, target });
+    up = true;
+    everUp = true;
+    downLogged = false;
+    lastError = undefined;
+  });
+  conn.on('close', () => {
+    if (isClosing()) return;
+    if (up) logger.warn('redis connection lost, reconnecting', fields());
+    else if (!downLogged) logger.warn('redis unavailable, retrying', fields());
+    up = false;
+    downLogged = true;
+  });
+  conn.on('reconnecting', (delayMs: number) => logger.debug('redis reconnecting', { role, target, delayMs }));
+  return { conn, firstAttempt };
+}
+
+/** Errors name the operation and, when that is the cause, say the connection is down (ioredis' wording in `cause`). */
+function failure(op: string, conn: Redis, err: unknown): Error {
+  if (err instanceof RangeError) return err; // invalid arguments, rejected before sending
+  const reason = conn.status === 'ready' ? errorMessage(err) : `Redis is not connected (${conn.status})`;
+  return new Error(`kv ${op} failed: ${reason}`, { cause: err });
+}
+
+async function shutdown(conn: Redis): Promise<void> {
+  if (conn.status === 'ready') {
+    try {
+      await conn.quit();
+      return;
+    } catch {
+      // fall through: drop the socket instead
+    }
+  }
+  conn.disconnect();
+}
+
+/**
+ * {@link Kv} over Redis (ioredis). Fails fast while disconnected and reconnects in the background with capped
+ * backoff, so a readiness probe on `ping()` flips to failing and back without recreating the client.
+ * Pub/sub uses a second connection, opened on the first `subscribe` and resubscribed after every reconnect.
+ * @example const kv = createRedisKv('redis://127.0.0.1:6379', { logger, keyPrefix: 'gaia:' });
+ */
+export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
+  const logger = options.logger ?? silentLogger;
+  const prefix = options.keyPrefix ?? '';
+  const target = describeTarget(url);
+  let closed = false;
+  const isClosing = () => closed;
+
+  const main = watch(new Redis(url, { ...CONNECTION_OPTIONS, connectionName: 'gaia-kv' }), 'commands', logger, target, isClosing);
+  const client = main.conn;
+
+  /** Channel (prefixed) to its listeners. */
+  const listeners = new Map<string, Set<(message: string) => void>>();
+  /** Channels whose UNSUBSCRIBE failed (connection down): dropped again once the subscriber reconnects. */
+  const orphans = new Set<string>();
+  let sub: Watched | undefined;
+
+  const subscriber = (): Watched => {
+    if (sub) return sub;
+    const conn = client.duplicate({ connectionName: 'gaia-kv-sub' });
+    sub = watch(conn, 'subscriber', logger, target, isClosing);
+    conn.on('message', (channel: string, message: string) => {
+      const set = listeners.get(channel);
+      if (!set) return;
+      for (const listener of [...set]) {
+        if (!set.has(listener)) continue;
+        try {
+          listener(message);
+        } catch (err) {
+          logger.error('kv subscriber threw', { backend: 'redis', error: errorMessage(err) });
+        }
+      }
+    });
+    // Runs after ioredis has resubscribed everything it knew about; drop what nobody listens to any more.
+    conn.on('ready', () => {
+      for (const channel of orphans) {
+        orphans.delete(channel);
+        if (!listeners.has(channel)) conn.unsubscribe(channel).catch(() => orphans.add(channel));
+      }
+    });
+    return sub;
+  };
+
+  const run = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    if (closed) throw new Error('Kv is closed');
+    await main.firstAttempt;
+    try {
+      return await fn();
+    } catch (err) {
+      throw failure(op, client, err);
+    }
+  };
+
+
+  const release = async (channel: string, listener: (message: string) => void) => {
+    const set = listeners.get(channel);
+    if (!set?.delete(listener) || set.size > 0) return;
+    listeners.delete(channel);
+    if (closed || !sub) return;
+    try {
+      await sub.conn.unsubscribe(channel);
+    } catch (err) {
+      orphans.add(channel);
+      logger.debug('redis unsubscribe deferred until reconnect', { channel, error: errorMessage(err) });
+    }
+  };
+
+  return {
+    kind: 'redis',
+
+    get: (key) => run('get', () => client.get(prefix + key)),
+
+    set: (key, value, setOptions) =>
+      run('set', async () => {
+        const ttl = ttlOf(setOptions);
+        if (ttl === undefined) await client.set(prefix + key, value);
+        else await client.set(prefix + key, value, 'PX', ttl);
+      }),
+
+    delete: (key) => run('delete', async () => (await client.del(prefix + key)) > 0),
+
+    incr: (key, by = 1, incrOptions) =>
+      run('incr', async () => {
+        checkIncrBy(by);
+        const ttl = ttlOf(incrOptions);
+        if (ttl === undefined) return client.incrby(prefix + key, by);
+        // One MULTI: create the key at 0 with its TTL only if absent, then add; INCRBY keeps the TTL.
+        const results = await client
+          .multi()
+          .set(prefix + key, '0', 'PX', ttl, 'NX')
+          .incrby(prefix + key, by)
+          .exec();
+        if (!results) throw new Error('transaction aborted');
+        for (const [err] of results) if (err) throw err;
+        return Number(results[1]?.[1]);
+      }),
+
+    publish: (channel, message) =>
+      run('publish', async () => {
+        await client.publish(prefix + channel, message);
+      }),
+
+    async subscribe(channel, onMessage): Promise<Unsubscribe> {
+      if (closed) throw new Error('Kv is closed');
+      const { conn, firstAttempt } = subscriber();
+      await firstAttempt;
+      const name = prefix + channel;
+      const listener = (message: string) => onMessage(message);
+      let set = listeners.get(name);
+      if (!set) {
+        set = new Set();
+        listeners.set(name, set);
+      }
+      set.add(listener);
+      try {
+        // Idempotent on the server; awaiting it means the subscription is active when we resolve.
+        await conn.subscribe(name);
+      } catch (err) {
+        await release(name, listener);
+        throw failure('subscribe', conn, err);
+      }
+      let active = true;
+      return async () => {
+        if (!active) return;
+        active = false;
+        await release(name, listener);
+      };
+    },
+
+    ping: () =>
+      run('ping', async () => {
+        await client.ping();
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      orphans.clear();
+      await Promise.all([shutdown(client), sub ? shutdown(sub.conn) : undefined]);
+    },
+  };
+}

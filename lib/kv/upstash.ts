@@ -1,0 +1,195 @@
+// The web-standard entry (fetch, atob, TextDecoder only; no `process`, no node: modules): runs unchanged on
+// Node, Deno, Bun and edge runtimes.
+import { Redis } from '@upstash/redis/cloudflare';
+import type { Logger } from '../logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
+import type { Kv, SetOptions, Unsubscribe } from './types.ts';
+
+export interface UpstashKvOptions {
+  /** The REST URL, e.g. `https://eu1-xyz.upstash.io`. */
+  url: string;
+  /** The REST token (sent as `Authorization: Bearer`). */
+  token: string;
+  /** Prepended to every key and channel. */
+  keyPrefix?: string;
+  /** Receives subscription stream errors and subscribers' exceptions. */
+  logger?: Logger;
+  /** How long `subscribe` waits for the server to confirm the subscription. Default 10 s. */
+  subscribeTimeoutMs?: number;
+}
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Checked before anything is sent (as the memory adapter does), so a bad `incr` never half-applies its MULTI.
+ * A TTL is a positive number of ms (fractions round up: PX has none); `by` a safe integer.
+ */
+function ttlOf(options: SetOptions | undefined): number | undefined {
+  const ms = options?.ttlMs;
+  if (ms === undefined) return undefined;
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ms}`);
+  return Math.ceil(ms);
+}
+
+function checkIncrBy(by: number): void {
+  if (!Number.isSafeInteger(by)) throw new RangeError(`incr: by must be a safe integer, got ${by}`);
+}
+
+/**
+ * Turns @upstash/redis errors into clear ones. Its messages end with `, command was: [...]`, which carries the
+ * keys and values sent: that part is dropped, and such an error is not kept as `cause` either.
+ */
+function failure(op: string, host: string, err: unknown): Error {
+  if (err instanceof RangeError) return err; // invalid arguments, rejected before sending
+  const raw = errorMessage(err);
+  const isUpstashError = err instanceof Error && err.name.startsWith('Upstash');
+  const detail = raw.replace(/,? command was: [\s\S]*$/, '');
+  if (/WRONGPASS|invalid or missing auth token|unauthori[sz]ed/i.test(detail)) {
+    return new Error(`kv ${op} failed: Upstash at ${host} rejected the REST token (invalid or missing token)`);
+  }
+  const message = `kv ${op} failed: Upstash at ${host}: ${detail}`;
+  return isUpstashError ? new Error(message) : new Error(message, { cause: err });
+}
+
+/**
+ * Channel names travel in the URL path (`/subscribe/<channel>`): keep what is legal in a path segment
+ * (including `:` and `@`) verbatim and percent-encode the rest (`/`, `?`, `#`, spaces...).
+ */
+const pathSegment = (name: string) => encodeURIComponent(name).replace(/%3A/gi, ':').replace(/%40/g, '@');
+
+/**
+ * {@link Kv} over Upstash's HTTP REST API (@upstash/redis): no sockets to manage, works on edge runtimes.
+ * `subscribe` uses Upstash's SSE endpoint (`POST /subscribe/<channel>`), one stream per subscription.
+ * Limits of that stream, from the client library: it is not re-established if the server ends it, and messages
+ * must not contain raw newlines (JSON-encoded messages never do).
+ * @example const kv = createUpstashKv({ url: config.upstashUrl, token: config.upstashToken });
+ */
+export function createUpstashKv(options: UpstashKvOptions): Kv {
+  const logger = options.logger ?? silentLogger;
+  const prefix = options.keyPrefix ?? '';
+  const subscribeTimeoutMs = options.subscribeTimeoutMs ?? 10_000;
+  let host: string;
+  try {
+    host = new URL(options.url).host;
+  } catch {
+    throw new Error('createUpstashKv: url must be an absolute http(s) URL');
+  }
+  const redis = new Redis({
+    url: options.url,
+    token: options.token,
+    // Values are opaque strings: never JSON.parse them ("42" must stay "42").
+    automaticDeserialization: false,
+    enableTelemetry: false,
+  });
+  const unsubscribers = new Set<() => Promise<void>>();
+  let closed = false;
+
+  const run = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    if (closed) throw new Error('Kv is closed');
+    try {
+      return await fn();
+    } catch (err) {
+      throw failure(op, host, err);
+    }
+  };
+
+
+  return {
+    kind: 'upstash',
+
+    get: (key) => run('get', async () => (await redis.get<string>(prefix + key)) ?? null),
+
+    set: (key, value, setOptions) =>
+      run('set', async () => {
+        const ttl = ttlOf(setOptions);
+        if (ttl === undefined) await redis.set(prefix + key, value);
+        else await redis.set(prefix + key, value, { px: ttl });
+      }),
+
+    delete: (key) => run('delete', async () => (await redis.del(prefix + key)) > 0),
+
+    incr: (key, by = 1, incrOptions) =>
+      run('incr', async () => {
+        checkIncrBy(by);
+        const ttl = ttlOf(incrOptions);
+        if (ttl === undefined) return Number(await redis.incrby(prefix + key, by));
+        // One /multi-exec request: create the key at 0 with its TTL only if absent, then add.
+        const [, value] = await redis
+          .multi()
+          .set(prefix + key, '0', { nx: true, px: ttl })
+          .incrby(prefix + key, by)
+          .exec<[unknown, number]>();
+        return Number(value);
+      }),
+
+    publish: (channel, message) =>
+      run('publish', async () => {
+        await redis.publish(prefix + channel, message);
+      }),
+
+    async subscribe(channel, onMessage): Promise<Unsubscribe> {
+      if (closed) throw new Error('Kv is closed');
+      const name = prefix + channel;
+      const subscriber = redis.subscribe<string>(pathSegment(name));
+      let state: 'pending' | 'active' | 'ended' = 'pending';
+
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          if (state !== 'pending') return;
+          state = 'ended';
+          reject(new Error(`kv subscribe failed: Upstash at ${host} did not confirm the subscription within ${subscribeTimeoutMs} ms`));
+        }, subscribeTimeoutMs);
+        subscriber.on('subscribe', () => {
+          if (state !== 'pending') return;
+          state = 'active';
+          clearTimeout(timer);
+          resolve();
+        });
+        subscriber.on('error', (err) => {
+          if (state === 'pending') {
+            state = 'ended';
+            clearTimeout(timer);
+            reject(failure('subscribe', host, err));
+          } else {
+            logger.warn('upstash subscription error', { channel: name, error: failure('subscribe', host, err).message });
+          }
+        });
+        subscriber.on('message', (event) => {
+          if (state !== 'active') return;
+          // The library splits `message,<channel>,<payload>` at the first two commas: rebuild the payload in
+          // case the channel name itself contains commas.
+          const payload = `${event.channel},${event.message}`.slice(name.length + 1);
+          try {
+            onMessage(payload);
+          } catch (err) {
+            logger.error('kv subscriber threw', { backend: 'upstash', error: errorMessage(err) });
+          }
+        });
+      }).catch(async (err: unknown) => {
+        await subscriber.unsubscribe();
+        throw err;
+      });
+
+      const unsubscribe = async () => {
+        if (state === 'ended') return;
+        state = 'ended';
+        unsubscribers.delete(unsubscribe);
+        // Aborts the SSE request: the server drops the Redis subscription with it.
+        await subscriber.unsubscribe();
+      };
+      unsubscribers.add(unsubscribe);
+      return unsubscribe;
+    },
+
+    ping: () =>
+      run('ping', async () => {
+        await redis.ping();
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...unsubscribers].map((unsubscribe) => unsubscribe()));
+    },
+  };
+}

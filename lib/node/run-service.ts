@@ -1,0 +1,64 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { z } from 'zod';
+import type { CommonConfig } from '../config/common.ts';
+import { loadConfigOrExit } from '../config/config.ts';
+import type { AppEnv } from '../http/env.ts';
+import type { Logger } from '../logging/logger.ts';
+import { Readiness } from '../readiness/readiness.ts';
+import { type Backends, createBackends, processLogger, watchKv } from './runtime.ts';
+import { onShutdownSignal, serveNode } from './serve.ts';
+
+export interface ServiceRuntime<C> {
+  config: C;
+  logger: Logger;
+  readiness: Readiness;
+  backends: Backends;
+}
+
+type NoBackends<C> = Omit<ServiceRuntime<C>, 'backends'>;
+
+type Build<R> = (runtime: R) => OpenAPIHono<AppEnv> | Promise<OpenAPIHono<AppEnv>>;
+
+export type RunServiceOptions<S extends z.ZodType<CommonConfig>> = {
+  name: string;
+  schema: S;
+  env?: Record<string, string | undefined>;
+} & (
+  | {
+      /** Builds the app from the runtime; start background work (migrations...) here, without awaiting it. */
+      build: Build<ServiceRuntime<z.infer<S>>>;
+      backends?: true;
+    }
+  | {
+      /** For a service with no database or KV of its own (the web UI). */
+      build: Build<NoBackends<z.infer<S>>>;
+      backends: false;
+    }
+);
+
+/**
+ * Node entry of one service alone (compose, Fly): env -> config -> backends -> app -> listen, with graceful
+ * shutdown on SIGINT/SIGTERM (drain requests, then close the database and KV).
+ * @example await runService({ name: 'kb', schema: KbConfigSchema, build: (rt) => createApp(kbDeps(rt)) });
+ */
+export async function runService<S extends z.ZodType<CommonConfig>>(options: RunServiceOptions<S>): Promise<void> {
+  const config = loadConfigOrExit(options.schema, options.env ?? process.env, (code) => process.exit(code));
+  const logger = processLogger(options.name, config.LOG_LEVEL);
+  const readiness = new Readiness(logger);
+  let backends: Backends | undefined;
+  let app: OpenAPIHono<AppEnv>;
+  if (options.backends === false) {
+    app = await options.build({ config, logger, readiness });
+  } else {
+    backends = await createBackends(config, logger);
+    watchKv(readiness, backends.kv);
+    app = await options.build({ config, logger, readiness, backends });
+  }
+  const server = await serveNode({ name: options.name, fetch: app.fetch, port: config.PORT, host: config.HOST, logger });
+  logger.info('listening', { url: server.url, ...backends?.describe });
+  onShutdownSignal(logger, async () => {
+    readiness.stop();
+    await server.close(config.SHUTDOWN_TIMEOUT_MS);
+    if (backends) await Promise.allSettled([backends.db.close(), backends.kv.close()]);
+  });
+}

@@ -1,0 +1,1 @@
+export { encodeSseData, parseSse, SSE_HEADERS, sseResponse } from './sse.ts';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+
+const base = process.env.SMOKE_GATEWAY_URL;
+if (!base) throw new Error('SMOKE_GATEWAY_URL must name the gateway under test (run test/deno/run.sh)');
+
+describe(`gateway smoke (${base})`, () => {
+  it('GET /health aggregates the services with a status each', async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.status).toBe('healthy');
+    expect(Object.keys(body.services).sort()).toEqual(['asset', 'auth', 'chat', 'kb']);
+    expect(body.database).toMatchObject({ status: 'healthy', database: 'postgresql' });
+    expect(res.headers.get('server-timing')).toMatch(/gateway;dur=/);
+  });
+
+  it('GET /openapi.json is the merged public document', async () => {
+    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/auth/health']));
+  });
+
+  it('unknown routes get the 404 envelope with the request id', async () => {
+    const res = await fetch(`${base}/no/such/route`, { headers: { 'X-Request-Id': 'smoke-1' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No route for GET /no/such/route', requestId: 'smoke-1' },
+    });
+  });
+
+  it('proxies a route to its service over HTTP', async () => {
+    const res = await fetch(`${base}/auth/health`, { headers: { 'X-Request-Id': 'smoke-2' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ service: 'auth', overall_status: 'healthy' });
+    expect(res.headers.get('x-request-id')).toBe('smoke-2');
+    expect(res.headers.get('server-timing')).toMatch(/upstream;dur=/);
+  });
+
+  it('serves the docs page and its assets locally', async () => {
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    const css = await fetch(`${base}/docs/assets/swagger-ui.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+  });
+});
