@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
-import { bool, port } from '../lib/config/fields.ts';
+import { AuthFields } from '../apps/auth/config.ts';
 import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
+import { bool, port } from '../lib/config/fields.ts';
 
 /**
  * `npm start`: the whole platform in one process. Only the gateway and the web UI listen by default; with
@@ -10,6 +11,9 @@ import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
 export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
   .extend({
     ...GatewayBehaviourFields,
+    ...AuthFields,
+    // On a laptop nobody reads the outbox to confirm an address: sign-ups get a session at once unless asked.
+    REQUIRE_EMAIL_CONFIRMATION: bool(false),
     HOST: z.string().default('127.0.0.1'),
     GATEWAY_PORT: port(8666),
     WEB_PORT: port(8080),

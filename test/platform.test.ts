@@ -22,6 +22,7 @@ describe('all-in-one platform', () => {
       WEB_PORT: '0',
       DATABASE_URL: process.env.DATABASE_URL,
       REDIS_URL: process.env.REDIS_URL,
+      PUBLIC_GATEWAY_URL: 'http://gaia.example:8666',
     });
     platform = await startPlatform(config, logger);
     await platform.started;
@@ -46,7 +47,7 @@ describe('all-in-one platform', () => {
     const page = await (await fetch(`${platform.web.url}/`)).text();
     expect(page).toContain('<script src="/static/htmx.min.js"');
     expect(page).toContain('hx-get="/partials/status"');
-    expect(page).toContain(`${platform.gateway.url}/docs`);
+    expect(page).toContain('href="http://gaia.example:8666/docs"');
     const panel = await (await fetch(`${platform.web.url}/partials/status`)).text();
     expect(panel).toContain('<td class="healthy">healthy</td>');
     for (const name of ['auth', 'chat', 'asset', 'kb', 'database']) expect(panel).toContain(`<td>${name}</td>`);

@@ -11,6 +11,7 @@ export function createApp(deps: AssetDeps): OpenAPIHono<AppEnv> {
     version: VERSION,
     logger: deps.logger,
     readiness: deps.readiness,
+    authenticate: { verifier: deps.internalVerifier },
     description: 'Asset generation jobs over several providers, storage and progress.',
   });
   return app;

@@ -1,7 +1,54 @@
-import type { z } from 'zod';
-import { ServiceConfigSchema } from '../../lib/config/common.ts';
+import { z } from 'zod';
+import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
+import { bool, csv, positiveInt } from '../../lib/config/fields.ts';
+import { InternalKeyFields } from '../../lib/config/internal-key.ts';
+import type { AuthSettings } from './deps.ts';
 
-/** The auth service's environment: the common variables (README table); its own fields join here. */
-export const AuthConfigSchema = ServiceConfigSchema;
+/** `iss` of the tokens we issue (and that the gateway accepts) unless `AUTH_ISSUER` says otherwise. */
+export const DEFAULT_AUTH_ISSUER = 'https://auth.gaia.local';
+
+/** Identity settings shared by the auth service's config and the all-in-one runner's. */
+export const AuthFields = {
+  AUTH_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://auth.example.com' }).default(DEFAULT_AUTH_ISSUER),
+  ACCESS_TOKEN_TTL_S: positiveInt(900),
+  REFRESH_TOKEN_TTL_S: positiveInt(30 * 24 * 3600),
+  API_KEY_ENV: z.string().regex(/^[a-z0-9]{1,12}$/, '1-12 lowercase letters or digits, e.g. live or test').default('live'),
+  SIGNING_KEY_ROTATION_DAYS: positiveInt(30),
+  SIGNING_KEY_OVERLAP_S: positiveInt(24 * 3600),
+  REQUIRE_EMAIL_CONFIRMATION: bool(true),
+  ALLOWED_EMAIL_DOMAINS: csv(),
+  BOOTSTRAP_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  BOOTSTRAP_ADMIN_API_KEY: z.string().regex(/^gaia_[a-z0-9]+_[A-Za-z0-9]{22,64}$/, 'must look like gaia_<env>_<random>').optional(),
+  ...InternalKeyFields,
+};
+
+/** The auth service's environment. */
+export const AuthConfigSchema = CommonConfigSchema.extend(AuthFields).superRefine(commonChecks);
 
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+
+type AuthFieldValues = z.infer<z.ZodObject<typeof AuthFields>>;
+
+/** Auth settings from config; `internalPublicKeys` are the gateway signer's public halves. */
+export function authSettings(config: AuthFieldValues, internalPublicKeys: AuthSettings['internalPublicKeys']): AuthSettings {
+  const bootstrap = config.BOOTSTRAP_ADMIN_EMAIL
+    ? {
+        email: config.BOOTSTRAP_ADMIN_EMAIL,
+        ...(config.BOOTSTRAP_ADMIN_PASSWORD ? { password: config.BOOTSTRAP_ADMIN_PASSWORD } : {}),
+        ...(config.BOOTSTRAP_ADMIN_API_KEY ? { apiKey: config.BOOTSTRAP_ADMIN_API_KEY } : {}),
+      }
+    : undefined;
+  return {
+    issuer: config.AUTH_ISSUER,
+    accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
+    refreshTokenTtlS: config.REFRESH_TOKEN_TTL_S,
+    apiKeyEnv: config.API_KEY_ENV,
+    keyRotationDays: config.SIGNING_KEY_ROTATION_DAYS,
+    keyOverlapS: config.SIGNING_KEY_OVERLAP_S,
+    requireEmailConfirmation: config.REQUIRE_EMAIL_CONFIRMATION,
+    ...(config.ALLOWED_EMAIL_DOMAINS?.length ? { allowedEmailDomains: config.ALLOWED_EMAIL_DOMAINS } : {}),
+    ...(bootstrap ? { bootstrapAdmin: bootstrap } : {}),
+    internalPublicKeys,
+  };
+}

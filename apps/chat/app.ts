@@ -11,6 +11,7 @@ export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
     version: VERSION,
     logger: deps.logger,
     readiness: deps.readiness,
+    authenticate: { verifier: deps.internalVerifier },
     description: 'LLM orchestration: providers, streaming, conversations, personas and tool routing.',
   });
   return app;

@@ -1,4 +1,7 @@
+import { discoveredUrl } from '../../lib/config/discovery.ts';
 import { runService } from '../../lib/node/run-service.ts';
+import { internalVerifierFor } from '../../lib/platform/internal-auth.ts';
+import { httpClient } from '../../lib/service/client.ts';
 import { createApp } from './app.ts';
 import { ChatConfigSchema } from './config.ts';
 import { startChat } from './deps.ts';
@@ -6,8 +9,9 @@ import { startChat } from './deps.ts';
 await runService({
   name: 'chat',
   schema: ChatConfigSchema,
-  build: ({ logger, readiness, backends }) => {
-    const deps = { logger, readiness, db: backends.db, kv: backends.kv };
+  build: ({ config, logger, readiness, backends }) => {
+    const auth = httpClient('auth', discoveredUrl(config, 'auth'));
+    const deps = { logger, readiness, db: backends.db, kv: backends.kv, internalVerifier: internalVerifierFor('chat', auth) };
     void startChat(deps);
     return createApp(deps);
   },

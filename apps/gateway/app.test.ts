@@ -1,17 +1,11 @@
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestPlatform } from '../../all-in-one/testing.ts';
 import { createMemoryLogger } from '../../lib/logging/logger.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { inProcessClient } from '../../lib/service/client.ts';
 import { SERVICE_NAMES, type ServiceClient, type ServiceName } from '../../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../../lib/testing/harness.ts';
-import { createApp as createAssetApp } from '../asset/app.ts';
-import { startAsset } from '../asset/deps.ts';
-import { createApp as createAuthApp } from '../auth/app.ts';
-import { startAuth } from '../auth/deps.ts';
-import { createApp as createChatApp } from '../chat/app.ts';
-import { startChat } from '../chat/deps.ts';
-import { createApp as createKbApp } from '../kb/app.ts';
-import { startKb } from '../kb/deps.ts';
 import { createApp } from './app.ts';
 import type { GatewayDeps } from './deps.ts';
 
@@ -20,15 +14,13 @@ let services: Record<ServiceName, ServiceClient>;
 
 beforeAll(async () => {
   runtime = await createTestRuntime();
-  const apps = { auth: createAuthApp(runtime), chat: createChatApp(runtime), asset: createAssetApp(runtime), kb: createKbApp(runtime) };
-  await Promise.all([startAuth(runtime), startChat(runtime), startAsset(runtime), startKb(runtime)]);
-  const web = inProcessClient('web', () => new Response('web', { status: 200 }));
+  const platform = await buildTestPlatform(runtime);
+  await platform.started;
   services = {
-    ...(Object.fromEntries(Object.entries(apps).map(([n, a]) => [n, inProcessClient(n as ServiceName, (r) => a.fetch(r))])) as Record<
-      Exclude<ServiceName, 'web'>,
-      ServiceClient
-    >),
-    web,
+    ...(Object.fromEntries(
+      Object.entries(platform.services).map(([n, a]) => [n, inProcessClient(n as ServiceName, (r) => a.fetch(r))]),
+    ) as Record<Exclude<ServiceName, 'web'>, ServiceClient>),
+    web: inProcessClient('web', () => new Response('web', { status: 200 })),
   };
 });
 afterAll(() => runtime.close());
@@ -159,7 +151,11 @@ describe('gateway middleware', () => {
   });
 
   it('rejects a body over the limit with 413, declared or streamed', async () => {
-    const { app } = gateway();
+    const echo = new Hono();
+    echo.post('/api/v1/chat', async (c) => c.json({ received: (await c.req.arrayBuffer()).byteLength }));
+    const { app } = gateway({ services: { ...services, chat: inProcessClient('chat', (r) => echo.fetch(r)) } });
+    const small = await app.request('/api/v1/chat', { method: 'POST', body: 'x'.repeat(100), headers: { 'content-type': 'application/json' } });
+    expect(await small.json()).toEqual({ received: 100 });
     const declared = await app.request('/api/v1/chat', {
       method: 'POST',
       body: 'x'.repeat(2048),
@@ -187,9 +183,10 @@ describe('gateway middleware', () => {
   it('proxies GAIA paths to the owning service', async () => {
     const res = await gateway().app.request('/auth/health');
     expect(await res.json()).toMatchObject({ service: 'auth', overall_status: 'healthy', checks: { auth_backend: { status: 'healthy' } } });
-    const unknownOnService = await gateway().app.request('/api/v1/kb/nothing-yet');
-    expect(unknownOnService.status).toBe(404);
-    expect((await unknownOnService.json()).error.code).toBe('NOT_FOUND');
+    // Services refuse requests that carry no identity token from the gateway.
+    const anonymous = await gateway().app.request('/api/v1/kb/anything');
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'missing_credentials' } });
   });
 
   it('knows every service', () => {

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
+import { DiscoveryFields } from '../../lib/config/discovery.ts';
 import { csv, port, positiveInt } from '../../lib/config/fields.ts';
+import { InternalKeyFields } from '../../lib/config/internal-key.ts';
 import type { GatewayOptions } from './deps.ts';
-
-const serviceUrl = z.url({ message: 'must be the http(s) URL of the service' }).optional();
 
 /** The gateway's own behaviour; shared by its standalone config and the all-in-one runner's. */
 export const GatewayBehaviourFields = {
@@ -16,15 +16,9 @@ export const GatewayBehaviourFields = {
 /** The gateway's environment. Service URLs override what `SERVICE_DISCOVERY` derives. */
 export const GatewayConfigSchema = CommonConfigSchema.extend({
   ...GatewayBehaviourFields,
+  ...DiscoveryFields,
+  ...InternalKeyFields,
   PORT: port(8666),
-  SERVICE_DISCOVERY: z.enum(['local', 'compose', 'fly', 'flycast']).default('local'),
-  GAIA_APP_PREFIX: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes').default('gaia'),
-  GAIA_ENV: z.string().regex(/^[a-z0-9-]*$/, 'lowercase letters, digits and dashes').optional(),
-  AUTH_SERVICE_URL: serviceUrl,
-  CHAT_SERVICE_URL: serviceUrl,
-  ASSET_SERVICE_URL: serviceUrl,
-  KB_SERVICE_URL: serviceUrl,
-  WEB_SERVICE_URL: serviceUrl,
 }).superRefine(commonChecks);
 
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -1,3 +1,4 @@
+import type { SigningKey } from '../../lib/auth/signing-keys.ts';
 import type { AssetSource } from '../../lib/http/assets.ts';
 import type { Logger } from '../../lib/logging/logger.ts';
 import type { Readiness } from '../../lib/readiness/readiness.ts';
@@ -28,4 +29,6 @@ export interface GatewayDeps {
   /** Swagger UI's files (from the `swagger-ui-dist` package), for `/docs`. */
   docsAssets: AssetSource;
   options: GatewayOptions;
+  /** Signs the internal identity tokens forwarded to services (the auth service publishes its public half). */
+  internalKey?: SigningKey;
 }

@@ -11,6 +11,7 @@ export function createApp(deps: KbDeps): OpenAPIHono<AppEnv> {
     version: VERSION,
     logger: deps.logger,
     readiness: deps.readiness,
+    authenticate: { verifier: deps.internalVerifier },
     description: 'Git-backed markdown knowledge base: sync, documents, search and the MCP server.',
   });
   return app;

@@ -1,3 +1,4 @@
+import type { InternalTokenVerifier } from '../../lib/auth/internal-token.ts';
 import type { Kv } from '../../lib/kv/types.ts';
 import { type SqlServiceDeps, startSchema } from '../../lib/platform/sql-schema.ts';
 import { kbMigrations } from './db/migrations.ts';
@@ -5,9 +6,11 @@ import { kbMigrations } from './db/migrations.ts';
 /** What the kb service needs; built once per process by an entry file (Node alone, all-in-one, tests). */
 export interface KbDeps extends SqlServiceDeps {
   kv: Kv;
+  /** Verifies the gateway's internal identity tokens (audience `kb`); see `internalVerifierFor`. */
+  internalVerifier: InternalTokenVerifier;
 }
 
 /** Background start-up: the `kb` schema's migrations (with retry); `/ready` is 503 until they are applied. */
-export function startKb(deps: KbDeps): Promise<void> {
+export function startKb(deps: SqlServiceDeps): Promise<void> {
   return startSchema(deps, 'kb', kbMigrations);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DiscoveryFields } from './discovery.ts';
 import { logLevel, port, positiveInt, postgresUrl, redisUrl } from './fields.ts';
 
 /**
@@ -37,5 +38,5 @@ export function commonChecks(
   }
 }
 
-/** The config of a service that needs nothing beyond the common variables (yet). */
-export const ServiceConfigSchema = CommonConfigSchema.superRefine(commonChecks);
+/** The config of an internal service that needs nothing beyond the common variables and discovery (yet). */
+export const ServiceConfigSchema = CommonConfigSchema.extend(DiscoveryFields).superRefine(commonChecks);

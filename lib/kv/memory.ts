@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { Kv, SetOptions, Unsubscribe } from './types.ts';
+import type { Kv, Unsubscribe } from './types.ts';
+import { checkIncrBy, ttlOf } from './validate.ts';
 
 export interface MemoryKvOptions {
   /** Receives errors thrown by subscribers' `onMessage`. */
@@ -19,13 +20,6 @@ interface Entry {
 
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
 
-/** Mirrors Redis: a TTL must be a positive number of ms (fractions round up, as PX has no fractions). */
-function ttlOf(options: SetOptions | undefined): number | undefined {
-  const ms = options?.ttlMs;
-  if (ms === undefined) return undefined;
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ms}`);
-  return Math.ceil(ms);
-}
 
 /**
  * In-process {@link Kv}: a Map with TTLs, atomic `incr` and in-process pub/sub. The embedded default for a
@@ -94,7 +88,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
     async incr(key, by = 1, incrOptions) {
       const at = touch();
       const ttl = ttlOf(incrOptions);
-      if (!Number.isSafeInteger(by)) throw new RangeError(`incr: by must be a safe integer, got ${by}`);
+      checkIncrBy(by);
       const entry = read(key, at);
       if (entry !== undefined && !/^-?\d+$/.test(entry.value)) throw new Error(NOT_INTEGER);
       const current = entry === undefined ? 0 : Number(entry.value);

@@ -1,7 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { Kv, SetOptions, Unsubscribe } from './types.ts';
+import type { Kv, Unsubscribe } from './types.ts';
+import { checkIncrBy, ttlOf } from './validate.ts';
 
 export interface RedisKvOptions {
   /** Receives connection loss / recovery lines and subscriber errors. The URL's credentials are never logged. */
@@ -33,20 +34,6 @@ const CONNECTION_OPTIONS: RedisOptions = {
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/**
- * Checked before anything is sent (as the memory adapter does), so a bad `incr` never half-applies its MULTI.
- * A TTL is a positive number of ms (fractions round up: PX has none); `by` a safe integer.
- */
-function ttlOf(options: SetOptions | undefined): number | undefined {
-  const ms = options?.ttlMs;
-  if (ms === undefined) return undefined;
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ms}`);
-  return Math.ceil(ms);
-}
-
-function checkIncrBy(by: number): void {
-  if (!Number.isSafeInteger(by)) throw new RangeError(`incr: by must be a safe integer, got ${by}`);
-}
 
 /** `redis://host:port/db` without user or password: the only form of the URL that may be logged. */
 function describeTarget(url: string): string {

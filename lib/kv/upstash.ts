@@ -3,7 +3,8 @@
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { Kv, SetOptions, Unsubscribe } from './types.ts';
+import type { Kv, Unsubscribe } from './types.ts';
+import { checkIncrBy, ttlOf } from './validate.ts';
 
 export interface UpstashKvOptions {
   /** The REST URL, e.g. `https://eu1-xyz.upstash.io`. */
@@ -20,20 +21,6 @@ export interface UpstashKvOptions {
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/**
- * Checked before anything is sent (as the memory adapter does), so a bad `incr` never half-applies its MULTI.
- * A TTL is a positive number of ms (fractions round up: PX has none); `by` a safe integer.
- */
-function ttlOf(options: SetOptions | undefined): number | undefined {
-  const ms = options?.ttlMs;
-  if (ms === undefined) return undefined;
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ms}`);
-  return Math.ceil(ms);
-}
-
-function checkIncrBy(by: number): void {
-  if (!Number.isSafeInteger(by)) throw new RangeError(`incr: by must be a safe integer, got ${by}`);
-}
 
 /**
  * Turns @upstash/redis errors into clear ones. Its messages end with `, command was: [...]`, which carries the

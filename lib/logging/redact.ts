@@ -9,10 +9,14 @@ const SECRET_VALUE: [RegExp, string][] = [
   [/\b(passw(?:or)?d|secret|token|api[-_]?key)(\s*[=:]\s*)[^\s&,;"']+/gi, '$1$2[REDACTED]'],
 ];
 
+/** Something in the string that any pattern above could match; most log strings have none, so they skip the rest. */
+const SUSPECT = /bearer|basic|eyJ|gaia_|[spr]k-|:\/\/|passw|secret|token|api[-_]?key/i;
+
 export const REDACTED = '[REDACTED]';
 
 /** Masks secrets inside a free-text string: bearer/basic credentials, JWTs, API keys, URL passwords. */
 export function redactString(value: string): string {
+  if (!SUSPECT.test(value)) return value;
   let out = value;
   for (const [pattern, replacement] of SECRET_VALUE) out = out.replace(pattern, replacement);
   return out;

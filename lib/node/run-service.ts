@@ -13,6 +13,8 @@ export interface ServiceRuntime<C> {
   logger: Logger;
   readiness: Readiness;
   backends: Backends;
+  /** Registers work to run at shutdown, after in-flight requests drained and before the database closes. */
+  onShutdown: (task: () => void | Promise<void>) => void;
 }
 
 type NoBackends<C> = Omit<ServiceRuntime<C>, 'backends'>;
@@ -45,20 +47,23 @@ export async function runService<S extends z.ZodType<CommonConfig>>(options: Run
   const config = loadConfigOrExit(options.schema, options.env ?? process.env, (code) => process.exit(code));
   const logger = processLogger(options.name, config.LOG_LEVEL);
   const readiness = new Readiness(logger);
+  const shutdownTasks: (() => void | Promise<void>)[] = [];
+  const onShutdown = (task: () => void | Promise<void>) => shutdownTasks.push(task);
   let backends: Backends | undefined;
   let app: OpenAPIHono<AppEnv>;
   if (options.backends === false) {
-    app = await options.build({ config, logger, readiness });
+    app = await options.build({ config, logger, readiness, onShutdown });
   } else {
     backends = await createBackends(config, logger);
     watchKv(readiness, backends.kv);
-    app = await options.build({ config, logger, readiness, backends });
+    app = await options.build({ config, logger, readiness, backends, onShutdown });
   }
   const server = await serveNode({ name: options.name, fetch: app.fetch, port: config.PORT, host: config.HOST, logger });
   logger.info('listening', { url: server.url, ...backends?.describe });
   onShutdownSignal(logger, async () => {
     readiness.stop();
     await server.close(config.SHUTDOWN_TIMEOUT_MS);
+    for (const task of shutdownTasks) await task();
     if (backends) await Promise.allSettled([backends.db.close(), backends.kv.close()]);
   });
 }

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { type AuthenticateServiceOptions, authenticateService } from '../auth/middleware.ts';
 import { defaultHook, notFound, onError } from '../errors/handler.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requestId } from '../http/request-id.ts';
@@ -14,6 +15,11 @@ export interface ServiceAppOptions {
   readiness: Readiness;
   /** Extra description for the service's OpenAPI document. */
   description?: string;
+  /**
+   * Verifies the gateway's signed internal token on every request (except `/health`, `/ready`, `/openapi.json`
+   * and `publicPaths`) and sets `c.var.principal`; routes then add `requirePermission(...)`.
+   */
+  authenticate?: AuthenticateServiceOptions;
 }
 
 /** A fresh router with the platform's validation hook, for route modules to register on. */
@@ -22,14 +28,15 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 }
 
 /**
- * The base every internal service starts from: request id, access log, error envelope, 404 envelope,
- * `/health`, `/ready` and `/openapi.json` (generated from the registered zod routes).
+ * The base every internal service starts from: request id, access log, caller authentication (when configured),
+ * error envelope, 404 envelope, `/health`, `/ready` and `/openapi.json` (generated from the registered zod routes).
  * @example const app = createServiceApp({ service: 'kb', version, logger, readiness }); registerSearch(app);
  */
 export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use(requestId());
   app.use(accessLog({ logger: options.logger }));
+  if (options.authenticate) app.use(authenticateService(options.authenticate));
   app.onError(onError({ log: (err, c) => options.logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
   app.notFound(notFound);
   registerSystemRoutes(app, options);

@@ -45,7 +45,9 @@ export function sseResponse(events: AsyncIterable<unknown>, headers: Record<stri
  * @example for await (const event of parseSse(res.body!)) console.log(JSON.parse(event.data));
  */
 export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<EventSourceMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+  // DOM typings declare TextDecoderStream's writable side as BufferSource; Uint8Array chunks are what it takes.
+  const decoder = new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>;
+  const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();

@@ -23,16 +23,23 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
     const body = c.req.raw.body;
     if (!body) return next();
     let seen = 0;
+    let exceeded = false;
     const counted = body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           seen += chunk.byteLength;
-          if (seen > maxBytes) controller.error(tooLarge(maxBytes));
-          else controller.enqueue(chunk);
+          if (seen <= maxBytes) return controller.enqueue(chunk);
+          exceeded = true;
+          controller.error(tooLarge(maxBytes));
         },
       }),
     );
     c.req.raw = new Request(c.req.raw, { body: counted, duplex: 'half' } as RequestInit);
-    return next();
+    await next();
+    // Whatever the service made of its truncated body, the caller's mistake is a 413.
+    if (exceeded) {
+      await c.res.body?.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
   };
 }

@@ -1,0 +1,30 @@
+import { testAuthSettings } from '../apps/auth/testing.ts';
+import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
+import { generateSigningKey } from '../lib/auth/signing-keys.ts';
+import type { AssetSource } from '../lib/http/assets.ts';
+import type { TestRuntime } from '../lib/testing/harness.ts';
+import { buildPlatform, type PlatformApps, type PlatformInput } from './build.ts';
+
+const noAssets: AssetSource = async () => null;
+
+/**
+ * The whole platform in-process on a test runtime (embedded or real backends): cheap password hashing, test auth
+ * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files.
+ * @example const platform = await buildTestPlatform(runtime); await platform.started; await platform.gateway.request('/health');
+ */
+export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial<PlatformInput> = {}): Promise<PlatformApps> {
+  const { internalPublicKeys: _none, ...auth } = testAuthSettings();
+  return buildPlatform({
+    db: runtime.db,
+    kv: runtime.kv,
+    logger: runtime.logger,
+    internalKey: await generateSigningKey('gateway-test'),
+    auth,
+    passwordHasher: new ScryptHasher({ cost: 2 ** 4 }),
+    gateway: { corsOrigins: ['http://localhost:8080'], bodyLimitBytes: 1024, upstreamTimeoutMs: 5_000, healthTimeoutMs: 500 },
+    docsAssets: noAssets,
+    staticAssets: noAssets,
+    publicGatewayUrl: 'http://localhost:8666',
+    ...overrides,
+  });
+}

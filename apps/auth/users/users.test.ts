@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../../lib/db/migrate.ts';
+import type { Db } from '../../../lib/db/types.ts';
+import { dbBackends } from '../../../lib/testing/db.ts';
+import { m0001Users } from '../db/migrations/0001-users.ts';
+import { uniqueEmail } from '../testing.ts';
+import { createUser } from './create-user.ts';
+import { isValidEmail, normalizeEmail } from './email.ts';
+import { findUserByEmail, findUserByExternalId, findUserById } from './find-user.ts';
+import { passwordProblem } from './password-policy.ts';
+import { IdentityConflictError, provisionExternalUser } from './provision-external-user.ts';
+import { grantRole, rolesOf } from './roles.ts';
+import { markEmailConfirmed, touchLastSignIn } from './sign-in.ts';
+
+describe('email and password rules', () => {
+  it('normalises and validates addresses', () => {
+    expect(normalizeEmail('  Ada@Example.COM ')).toBe('ada@example.com');
+    for (const ok of ['ada@example.com', 'a.b+tag@sub.example.co', "o'brien@example.ie"]) expect(isValidEmail(ok)).toBe(true);
+    for (const bad of ['', 'ada', 'ada@', '@example.com', 'ada@example', 'a b@example.com', 'ada@@example.com', `${'a'.repeat(65)}@example.com`]) {
+      expect(isValidEmail(bad)).toBe(false);
+    }
+  });
+
+  it("keeps GAIA's 6-character minimum and refuses common passwords", () => {
+    expect(passwordProblem('abc12')).toBe('Password must be at least 6 characters long');
+    expect(passwordProblem('Password')).toBe('Password is too common. Please choose a less guessable password');
+    expect(passwordProblem('123456')).toMatch(/too common/);
+    expect(passwordProblem('x'.repeat(1025))).toMatch(/at most 1024/);
+    expect(passwordProblem('tulip-orbit-9')).toBeNull();
+  });
+});
+
+describe.each(dbBackends())('users repository on $name', ({ create }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await create();
+    await migrate(db, 'auth', [m0001Users]);
+  });
+  afterAll(() => db?.close());
+
+  it('creates a user with role user, stores the email lower-cased and finds it by email and id', async () => {
+    const email = uniqueEmail('Ada').replace('ada', 'ADA');
+    const user = await createUser(db, { email, passwordHash: 'scrypt$hash' });
+    expect(user).toMatchObject({ email: email.toLowerCase(), passwordHash: 'scrypt$hash', provider: 'email', userMetadata: {} });
+    expect(user!.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(user!.createdAt).toBeInstanceOf(Date);
+    expect(user!.emailConfirmedAt).toBeNull();
+    expect(await rolesOf(db, user!.id)).toEqual(['user']);
+    expect(await findUserByEmail(db, email.toUpperCase())).toEqual(user);
+    expect(await findUserById(db, user!.id.toUpperCase())).toEqual(user);
+    expect(await findUserById(db, 'not-a-uuid')).toBeNull();
+    expect(await findUserByEmail(db, uniqueEmail())).toBeNull();
+  });
+
+  it('answers null for a taken email, also when registrations race', async () => {
+    const email = uniqueEmail();
+    const results = await Promise.all([1, 2, 3].map(() => createUser(db, { email, passwordHash: null })));
+    expect(results.filter((u) => u !== null)).toHaveLength(1);
+    expect(await createUser(db, { email: email.toUpperCase(), passwordHash: null })).toBeNull();
+  });
+
+  it('records sign-ins and confirmations, grants roles in platform order', async () => {
+    const user = (await createUser(db, { email: uniqueEmail(), passwordHash: null }))!;
+    const at = new Date('2030-01-02T03:04:05.000Z');
+    expect((await touchLastSignIn(db, user.id, at))?.lastSignInAt).toEqual(at);
+    expect((await markEmailConfirmed(db, user.id, at))?.emailConfirmedAt).toEqual(at);
+    await grantRole(db, user.id, 'kb_editor');
+    await grantRole(db, user.id, 'admin');
+    await grantRole(db, user.id, 'admin');
+    expect(await rolesOf(db, user.id)).toEqual(['admin', 'user', 'kb_editor']);
+  });
+
+  it('refuses a role outside the platform roles', async () => {
+    const user = (await createUser(db, { email: uniqueEmail(), passwordHash: null }))!;
+    await expect(db.query(`insert into auth.user_roles (user_id, role) values ($1, 'root')`, [user.id])).rejects.toMatchObject({
+      code: '23514',
+    });
+  });
+
+  it('provisions an external user by id once, also under concurrency', async () => {
+    const id = crypto.randomUUID();
+    const email = uniqueEmail('supa');
+    const users = await Promise.all([1, 2, 3, 4].map(() => provisionExternalUser(db, { id, email, provider: 'supabase' })));
+    expect(new Set(users.map((u) => u.id))).toEqual(new Set([id]));
+    expect(users[0]).toMatchObject({ email, provider: 'supabase', passwordHash: null });
+    expect(users[0]!.emailConfirmedAt).toBeInstanceOf(Date);
+    expect(await rolesOf(db, id)).toEqual(['user']);
+    const [{ n }] = (await db.query<{ n: number }>('select count(*) as n from auth.users where id = $1', [id])) as [{ n: number }];
+    expect(n).toBe(1);
+  });
+
+  it('provisions by external id with a generated user id, idempotently', async () => {
+    const externalId = `github|${crypto.randomUUID()}`;
+    const email = uniqueEmail('gh');
+    const [a, b] = await Promise.all([
+      provisionExternalUser(db, { externalId, email, provider: 'github' }),
+      provisionExternalUser(db, { externalId, email, provider: 'github' }),
+    ]);
+    expect(a.id).toBe(b.id);
+    expect(a.externalId).toBe(externalId);
+    expect(await findUserByExternalId(db, externalId)).toEqual(a);
+  });
+
+  it('refuses to provision an identity whose email belongs to another user', async () => {
+    const email = uniqueEmail();
+    await createUser(db, { email, passwordHash: 'scrypt$x' });
+    await expect(provisionExternalUser(db, { id: crypto.randomUUID(), email, provider: 'supabase' })).rejects.toBeInstanceOf(
+      IdentityConflictError,
+    );
+    await expect(provisionExternalUser(db, { id: 'nope', email: uniqueEmail(), provider: 'supabase' })).rejects.toThrow(TypeError);
+  });
+});

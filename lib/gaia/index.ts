@@ -1,0 +1,1 @@
+export { type FastApiIssue, fastApiIssues, GaiaError, gaiaOnError, gaiaValidationHook } from './errors.ts';
