@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { defaultHook, notFound, onError } from '../../lib/errors/handler.ts';
 import { requestId } from '../../lib/http/request-id.ts';
@@ -8,6 +7,7 @@ import { registerReadyRoute } from '../../lib/openapi/system-routes.ts';
 import type { GatewayDeps } from './deps.ts';
 import type { GatewayEnv } from './env.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
+import { cors } from './middleware/cors.ts';
 import { serverTiming } from './middleware/server-timing.ts';
 import { proxyTo } from './proxy/proxy.ts';
 import { registerGetDocs } from './routes/docs/get-docs.ts';
@@ -27,14 +27,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(serverTiming());
   app.use(requestId());
   app.use(accessLog({ logger }));
-  app.use(
-    cors({
-      origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins,
-      allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'X-Response-Format', 'If-Match', 'If-None-Match'],
-      exposeHeaders: ['X-Request-Id', 'Server-Timing', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'ETag'],
-      maxAge: 600,
-    }),
-  );
+  app.use(cors({ origins: options.corsOrigins }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(bodyLimit(options.bodyLimitBytes));
   app.onError(onError({ log: (err, c) => logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 import { createApp } from '../../apps/gateway/app.ts';
-import { createLogger } from '../../lib/logging/logger.ts';
+import { processLogger } from '../../lib/node/runtime.ts';
 import { serveNode } from '../../lib/node/serve.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { httpClient, inProcessClient } from '../../lib/service/client.ts';
@@ -17,7 +17,7 @@ import { createBenchUpstream } from './upstream.ts';
 
 const [role, portArg, upstreamUrl] = process.argv.slice(2);
 const port = Number(portArg);
-const logger = createLogger({ level: 'info', fields: { service: role } });
+const logger = processLogger(role ?? 'bench', 'info');
 
 function gateway(client: (name: ServiceName) => ServiceClient) {
   const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, client(name)])) as Record<ServiceName, ServiceClient>;

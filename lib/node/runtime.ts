@@ -4,6 +4,7 @@ import { createKv } from '../kv/create-kv.ts';
 import type { Kv } from '../kv/types.ts';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger.ts';
 import { Readiness } from '../readiness/readiness.ts';
+import { createStdoutSink } from './stdout-sink.ts';
 
 export interface BackendConfig {
   LOG_LEVEL: LogLevel;
@@ -22,9 +23,9 @@ export interface Backends {
   describe: { database: 'postgresql' | 'pglite (embedded)'; kv: 'redis' | 'upstash' | 'memory (embedded)' };
 }
 
-/** The process logger for a service (one JSON line per entry on stdout). */
+/** The process logger for a service: one JSON line per entry on stdout, written in batches. */
 export function processLogger(service: string, level: LogLevel): Logger {
-  return createLogger({ level, fields: { service } });
+  return createLogger({ level, fields: { service }, sink: createStdoutSink() });
 }
 
 /**
