@@ -36,4 +36,4 @@ pids+=($!)
 wait_for "http://127.0.0.1:$DENO_GATEWAY_PORT/" "Deno gateway" "$logs/deno.log"
 
 echo "[deno-smoke] running the smoke suite against the Deno gateway"
-SMOKE_GATEWAY_URL="http://127.0.0.1:$DENO_GATEWAY_PORT" node_modules/.bin/vitest run --config test/deno/vitest.config.ts
+SMOKE_GATEWAY_URL="http://127.0.0.1:$DENO_GATEWAY_PORT" node_modules/.bin/vitest run --config test/deno/vitest.config.ts "$@"
