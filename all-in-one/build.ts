@@ -19,6 +19,8 @@ import type { AppEnv } from '../lib/http/env.ts';
 import type { AssetSource } from '../lib/http/assets.ts';
 import type { Kv } from '../lib/kv/types.ts';
 import type { Logger } from '../lib/logging/logger.ts';
+import { createMemoryRateLimiter } from '../lib/ratelimit/memory.ts';
+import type { RateLimiter } from '../lib/ratelimit/types.ts';
 import { internalVerifierFor } from '../lib/platform/internal-auth.ts';
 import { Readiness } from '../lib/readiness/readiness.ts';
 import { inProcessClient } from '../lib/service/client.ts';
@@ -34,6 +36,11 @@ export interface PlatformInput {
   auth: Omit<AuthSettings, 'internalPublicKeys'>;
   passwordHasher: PasswordHasher;
   gateway: GatewayOptions;
+  /**
+   * The gateway's rate limiter (Redis or Upstash when several processes share the limits). Default: an in-memory
+   * one, owned (and closed by `stop()`) by the platform.
+   */
+  rateLimiter?: RateLimiter;
   docsAssets: AssetSource;
   staticAssets: AssetSource;
   /** The gateway's URL as browsers see it (links in the web UI). */
@@ -48,7 +55,7 @@ export interface PlatformApps {
   web: OpenAPIHono<AppEnv>;
   /** Resolves when every service's start-up work (migrations, first admin) is done. */
   started: Promise<void>;
-  /** Stops background work (retries, the key-usage flusher). */
+  /** Stops background work (retries, the key-usage flusher) and closes the rate limiter the platform made. */
   stop(): void;
 }
 
@@ -93,14 +100,18 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
     web: inProcessClient('web', (request) => webFetch(request)),
   } as Record<ServiceName, ServiceClient>;
   const gw = part('gateway');
+  const rateLimiter = input.rateLimiter ?? createMemoryRateLimiter();
   const gateway = createGatewayApp({
     logger: gw.logger,
     readiness: gw.readiness,
     services: clients,
     probes: { database: () => db.ping(), ...(kv.kind !== 'memory' ? { redis: () => kv.ping() } : {}) },
     docsAssets: input.docsAssets,
-    options: input.gateway,
+    // The gateway accepts the tokens this auth service issues.
+    options: { ...input.gateway, authIssuer: input.auth.issuer },
     internalKey: input.internalKey,
+    kv,
+    rateLimiter,
   });
   const webPart = part('web');
   const web = createWebApp({
@@ -120,6 +131,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
     stop() {
       for (const readiness of readinessList) readiness.stop();
       stopKeyUsage();
+      if (!input.rateLimiter) void rateLimiter.close?.();
     },
   };
 }

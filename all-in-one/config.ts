@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
-import { AuthFields } from '../apps/auth/config.ts';
+import { AuthFields, authChecks } from '../apps/auth/config.ts';
 import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
 import { bool, port } from '../lib/config/fields.ts';
 
@@ -20,6 +20,9 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
     EXPOSE_SERVICES: bool(false),
     PUBLIC_GATEWAY_URL: z.url({ message: 'must be the gateway URL as browsers reach it' }).optional(),
   })
-  .superRefine(commonChecks);
+  .superRefine((config, ctx) => {
+    commonChecks(config, ctx);
+    authChecks(config, ctx);
+  });
 
 export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;

@@ -5,6 +5,7 @@ import { SWAGGER_FILES } from '../apps/gateway/routes/docs/get-docs.ts';
 import { WEB_STATIC_FILES } from '../apps/web/deps.ts';
 import { generateSigningKey, importSigningKey } from '../lib/auth/signing-keys.ts';
 import type { Logger } from '../lib/logging/logger.ts';
+import { createRateLimiter } from '../lib/ratelimit/create-rate-limiter.ts';
 import { packageAssets } from '../lib/node/file-assets.ts';
 import { type Backends, createBackends } from '../lib/node/runtime.ts';
 import { type RunningServer, serveNode } from '../lib/node/serve.ts';
@@ -37,9 +38,15 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     : await generateSigningKey('gateway-internal');
   const { internalPublicKeys: _none, ...auth } = authSettings(config, []);
   const gatewayUrl = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.GATEWAY_PORT}`;
+  const upstash =
+    config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+      ? { url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }
+      : undefined;
+  const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, upstash, logger });
   const platform = buildPlatform({
     db,
     kv,
+    rateLimiter,
     logger,
     internalKey,
     auth,
@@ -71,7 +78,7 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     async close(timeoutMs = config.SHUTDOWN_TIMEOUT_MS) {
       platform.stop();
       await Promise.all([gateway, web, ...internal].map((server) => server.close(timeoutMs)));
-      await Promise.allSettled([db.close(), kv.close()]);
+      await Promise.allSettled([db.close(), kv.close(), rateLimiter.close?.()]);
     },
   };
 }

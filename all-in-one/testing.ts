@@ -9,7 +9,8 @@ const noAssets: AssetSource = async () => null;
 
 /**
  * The whole platform in-process on a test runtime (embedded or real backends): cheap password hashing, test auth
- * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files.
+ * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files,
+ * and the gateway on the runtime's KV with an in-memory rate limiter (pass `rateLimiter` for a Redis one).
  * @example const platform = await buildTestPlatform(runtime); await platform.started; await platform.gateway.request('/health');
  */
 export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial<PlatformInput> = {}): Promise<PlatformApps> {

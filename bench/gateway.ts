@@ -4,11 +4,12 @@
  * (c) through our gateway with its full middleware stack, with the service in-process (all-in-one) and over HTTP.
  * autocannon runs in its own process; every server runs in its own process. Loopback only.
  */
-import { load, printTable, startServer, stop, type LoadResult } from './lib/measure.ts';
+import { BENCH_PATH } from './gateway/upstream.ts';
+import { type LoadResult, load, printTable, startServer, stop } from './lib/measure.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
-const PATH = '/api/v1/kb/ping';
+const PATH = BENCH_PATH;
 const ports = { upstream: 19101, bare: 19102, gatewayHttp: 19103, gatewayInProcess: 19104 };
 const url = (port: number) => `http://127.0.0.1:${port}`;
 const script = 'bench/gateway/servers.ts';

@@ -47,7 +47,7 @@ describe.skipIf(!available)('web UI in a browser', () => {
     await page.locator('#status table').waitFor({ timeout: 10_000 });
     const rows = await page.locator('#status tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split('\t')[0])).toEqual(['auth', 'asset', 'chat', 'kb', 'database']);
-    expect(await page.locator('#status strong').innerText()).toBe('healthy');
+    expect(await page.locator('#status strong').textContent()).toBe('healthy');
     expect(external).toEqual([]);
     await page.screenshot({ path: join(dataDir, 'home.png') });
     await page.close();

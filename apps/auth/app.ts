@@ -7,6 +7,7 @@ import { registerAccessRoutes } from './api-keys/register.ts';
 import type { AuthDeps } from './deps.ts';
 import { registerGetAuthHealth } from './routes/health/get-auth-health.ts';
 import { registerIdentityRoutes } from './routes/register.ts';
+import { registerSupabaseRoutes } from './supabase/register.ts';
 
 /**
  * Paths that work without an identity: GAIA's auth operations (at `/auth`, `/api/v1/auth` and `/api/v0.3/auth`;
@@ -32,5 +33,6 @@ export function createApp(deps: AuthDeps): OpenAPIHono<AppEnv> {
   registerGetAuthHealth(app, deps);
   registerIdentityRoutes(app, deps);
   registerAccessRoutes(app, deps);
+  registerSupabaseRoutes(app, deps);
   return app;
 }

@@ -44,6 +44,20 @@ export interface AuthSettings {
   bootstrapAdmin?: { email: string; password?: string; apiKey?: string };
   /** Public keys of the gateway's internal-token signer, published in our JWKS so services can verify them. */
   internalPublicKeys: JWK[];
+  /** Supabase Auth: its tokens are accepted when `jwtSecret` or `url` is set; `backend` makes it the identity backend. */
+  supabase?: SupabaseSettings;
+}
+
+/** A Supabase project (config `SUPABASE_URL`, `SUPABASE_ANON_KEY`, `SUPABASE_JWT_SECRET`, `AUTH_BACKEND`). */
+export interface SupabaseSettings {
+  /** The project URL (`https://<project>.supabase.co`): its JWKS verifies ES256/RS256 tokens; the backend calls it. */
+  url?: string;
+  /** The project's anon (publishable) key, sent by the backend. */
+  anonKey?: string;
+  /** The legacy shared JWT secret: verifies HS256 tokens. */
+  jwtSecret?: string;
+  /** When true, login, register, refresh, logout, confirm and resend-verification go to Supabase Auth (needs `url` and `anonKey`). */
+  backend: boolean;
 }
 
 /** What the auth service needs; built once per process by an entry file (Node alone, all-in-one, tests). */

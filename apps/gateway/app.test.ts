@@ -1,20 +1,25 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestPlatform } from '../../all-in-one/testing.ts';
+import { generateSigningKey, type SigningKey } from '../../lib/auth/signing-keys.ts';
 import { createMemoryLogger } from '../../lib/logging/logger.ts';
+import { createMemoryRateLimiter } from '../../lib/ratelimit/memory.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { inProcessClient } from '../../lib/service/client.ts';
 import { SERVICE_NAMES, type ServiceClient, type ServiceName } from '../../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../../lib/testing/harness.ts';
 import { createApp } from './app.ts';
+import { bearer, signUp } from './auth/testing.ts';
 import type { GatewayDeps } from './deps.ts';
 
 let runtime: TestRuntime;
 let services: Record<ServiceName, ServiceClient>;
+let internalKey: SigningKey;
 
 beforeAll(async () => {
   runtime = await createTestRuntime();
-  const platform = await buildTestPlatform(runtime);
+  internalKey = await generateSigningKey('gateway-app-test');
+  const platform = await buildTestPlatform(runtime, { internalKey });
   await platform.started;
   services = {
     ...(Object.fromEntries(
@@ -33,7 +38,16 @@ function gateway(overrides: Partial<GatewayDeps> = {}) {
     services,
     probes: { database: () => runtime.db.ping() },
     docsAssets: async (name) => (name === 'swagger-ui.css' ? { body: 'body{}', contentType: 'text/css; charset=utf-8' } : null),
-    options: { corsOrigins: ['http://localhost:8080'], bodyLimitBytes: 1024, upstreamTimeoutMs: 5_000, healthTimeoutMs: 500 },
+    options: {
+      corsOrigins: ['http://localhost:8080'],
+      bodyLimitBytes: 1024,
+      upstreamTimeoutMs: 5_000,
+      healthTimeoutMs: 500,
+      authIssuer: 'https://auth.gaia.test',
+    },
+    internalKey,
+    kv: runtime.kv,
+    rateLimiter: createMemoryRateLimiter(),
     ...overrides,
   };
   return { app: createApp(deps), logger };
@@ -154,12 +168,18 @@ describe('gateway middleware', () => {
     const echo = new Hono();
     echo.post('/api/v1/chat', async (c) => c.json({ received: (await c.req.arrayBuffer()).byteLength }));
     const { app } = gateway({ services: { ...services, chat: inProcessClient('chat', (r) => echo.fetch(r)) } });
-    const small = await app.request('/api/v1/chat', { method: 'POST', body: 'x'.repeat(100), headers: { 'content-type': 'application/json' } });
+    // GAIA chat needs credentials at the gateway.
+    const auth = bearer(await signUp(app));
+    const small = await app.request('/api/v1/chat', {
+      method: 'POST',
+      body: 'x'.repeat(100),
+      headers: { 'content-type': 'application/json', ...auth },
+    });
     expect(await small.json()).toEqual({ received: 100 });
     const declared = await app.request('/api/v1/chat', {
       method: 'POST',
       body: 'x'.repeat(2048),
-      headers: { 'content-type': 'application/json', 'content-length': '2048' },
+      headers: { 'content-type': 'application/json', 'content-length': '2048', ...auth },
     });
     expect(declared.status).toBe(413);
     expect((await declared.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
@@ -173,7 +193,7 @@ describe('gateway middleware', () => {
     const streamed = await app.request('/api/v1/chat', {
       method: 'POST',
       body: chunks,
-      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...auth },
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
@@ -183,10 +203,13 @@ describe('gateway middleware', () => {
   it('proxies GAIA paths to the owning service', async () => {
     const res = await gateway().app.request('/auth/health');
     expect(await res.json()).toMatchObject({ service: 'auth', overall_status: 'healthy', checks: { auth_backend: { status: 'healthy' } } });
-    // Services refuse requests that carry no identity token from the gateway.
+    // The gateway itself refuses protected paths without credentials: our routes with the envelope, GAIA's with theirs.
     const anonymous = await gateway().app.request('/api/v1/kb/anything');
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'missing_credentials' } });
+    const gaia = await gateway().app.request('/api/v1/conversations');
+    expect(gaia.status).toBe(401);
+    expect(await gaia.json()).toEqual({ detail: 'Not authenticated. Provide a valid JWT or API Key.' });
   });
 
   it('knows every service', () => {

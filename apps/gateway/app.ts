@@ -4,6 +4,8 @@ import { defaultHook, notFound, onError } from '../../lib/errors/handler.ts';
 import { requestId } from '../../lib/http/request-id.ts';
 import { accessLog } from '../../lib/logging/access-log.ts';
 import { registerReadyRoute } from '../../lib/openapi/system-routes.ts';
+import { createGatewayIdentity } from './auth/gateway-identity.ts';
+import { responseCache } from './cache/response-cache.ts';
 import type { GatewayDeps } from './deps.ts';
 import type { GatewayEnv } from './env.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
@@ -13,12 +15,16 @@ import { proxyTo } from './proxy/proxy.ts';
 import { registerGetDocs } from './routes/docs/get-docs.ts';
 import { registerGetHealth } from './routes/health/get-health.ts';
 import { registerGetOpenApi } from './routes/openapi/get-openapi.ts';
+import { DEFAULT_RATE_LIMITS } from './ratelimit/rules.ts';
+import { rateLimit } from './ratelimit/rate-limit.ts';
 import { PROXY_TABLE } from './routes/proxy-table.ts';
 import { registerGetRoot } from './routes/root/get-root.ts';
 
 /**
  * The public gateway: request id, access log, CORS, secure headers, body limit and `Server-Timing` on every
- * response; its own system routes; everything in {@link PROXY_TABLE} streamed to the owning service.
+ * response; then the caller's identity (JWT or API key; refused outside public paths), one rate-limit check and the
+ * response cache; its own system routes (public, not limited); everything in {@link PROXY_TABLE} streamed to the
+ * owning service with the caller's identity signed for it in `X-Gaia-Identity`.
  */
 export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook });
@@ -30,6 +36,17 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(cors({ origins: options.corsOrigins }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(bodyLimit(options.bodyLimitBytes));
+  const identity = createGatewayIdentity(deps);
+  app.use(identity.authenticate);
+  app.use(
+    rateLimit({
+      limiter: deps.rateLimiter,
+      settings: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+      trustProxy: options.trustProxy === true,
+      logger,
+    }),
+  );
+  app.use(responseCache({ kv: deps.kv, logger }));
   app.onError(onError({ log: (err, c) => logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
   app.notFound(notFound);
 
@@ -39,11 +56,17 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   registerGetOpenApi(app, deps);
   registerGetDocs(app, deps);
 
-  const proxyOptions = { timeoutMs: options.upstreamTimeoutMs, logger };
+  const proxyOptions = {
+    timeoutMs: options.upstreamTimeoutMs,
+    logger,
+    headers: identity.headers,
+    trustForwardedHeaders: options.trustProxy === true,
+  };
   for (const { prefix, service } of PROXY_TABLE) {
+    const sign = identity.signFor(service);
     const handler = proxyTo(deps.services[service], proxyOptions);
-    app.all(prefix, handler);
-    app.all(`${prefix}/*`, handler);
+    app.all(prefix, sign, handler);
+    app.all(`${prefix}/*`, sign, handler);
   }
   return app;
 }

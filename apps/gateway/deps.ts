@@ -1,8 +1,12 @@
 import type { SigningKey } from '../../lib/auth/signing-keys.ts';
 import type { AssetSource } from '../../lib/http/assets.ts';
+import type { Kv } from '../../lib/kv/types.ts';
 import type { Logger } from '../../lib/logging/logger.ts';
+import type { RateLimiter } from '../../lib/ratelimit/types.ts';
 import type { Readiness } from '../../lib/readiness/readiness.ts';
 import type { ServiceClient, ServiceName } from '../../lib/service/types.ts';
+import type { SupabaseSettings } from './auth/bearer-tokens.ts';
+import type { RateLimitSettings } from './ratelimit/rules.ts';
 
 /** A health probe of a backing store: resolves when it answers, rejects with the reason otherwise. */
 export type Probe = () => Promise<void>;
@@ -14,6 +18,17 @@ export interface GatewayOptions {
   /** Time allowed for a service to send response headers (streams may then last longer). */
   upstreamTimeoutMs: number;
   healthTimeoutMs: number;
+  /** `iss` of the access tokens the auth service issues (its `AUTH_ISSUER`). Default `https://auth.gaia.local`. */
+  authIssuer?: string;
+  /** Accept Supabase access tokens (HS256 with the shared secret, ES256/RS256 with the project's JWKS). */
+  supabase?: SupabaseSettings;
+  /**
+   * Behind a proxy that sets `Fly-Client-IP` / `X-Forwarded-For` (Fly's edge): take the client IP from them (rate
+   * limits) and keep the caller's `X-Forwarded-*` when proxying. Default false: the connection's address.
+   */
+  trustProxy?: boolean;
+  /** Requests per minute per caller; unset fields take `DEFAULT_RATE_LIMITS`. */
+  rateLimits?: Partial<RateLimitSettings>;
 }
 
 /** Everything the gateway needs, built once per process by an entry file (Node, Deno, all-in-one). */
@@ -30,5 +45,12 @@ export interface GatewayDeps {
   docsAssets: AssetSource;
   options: GatewayOptions;
   /** Signs the internal identity tokens forwarded to services (the auth service publishes its public half). */
-  internalKey?: SigningKey;
+  internalKey: SigningKey;
+  /**
+   * Shared by gateway instances: API-key verifications, provisioned users, cached responses, and the pub/sub that
+   * invalidates them (key revocations, cache tags).
+   */
+  kv: Kv;
+  /** Counts requests against the limits in `options.rateLimits` (Redis or Upstash when several instances run). */
+  rateLimiter: RateLimiter;
 }

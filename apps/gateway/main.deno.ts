@@ -1,8 +1,11 @@
+import { importSigningKey } from '../../lib/auth/signing-keys.ts';
 import { loadConfigOrExit } from '../../lib/config/config.ts';
 import { directoryAssets } from '../../lib/http/assets.ts';
 import { createMemoryKv } from '../../lib/kv/memory.ts';
 import { createUpstashKv } from '../../lib/kv/upstash.ts';
 import { createLogger } from '../../lib/logging/logger.ts';
+import { createMemoryRateLimiter } from '../../lib/ratelimit/memory.ts';
+import { createUpstashRateLimiter } from '../../lib/ratelimit/upstash.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { fetchTransport } from '../../lib/service/transport-fetch.ts';
 import { createApp } from './app.ts';
@@ -35,6 +38,20 @@ const kv =
     ? createUpstashKv({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
     : createMemoryKv();
 if (kv.kind !== 'memory') readiness.watch(kv.kind, () => kv.ping());
+// Upstash when configured, so every edge instance counts against the same limits; else per instance.
+const rateLimiter =
+  config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+    ? createUpstashRateLimiter({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
+    : createMemoryRateLimiter();
+// The services verify what this gateway signs with the public half the auth service publishes: same key for both.
+function missingSigningKey(): never {
+  console.error(
+    'INTERNAL_SIGNING_KEY is not set: the gateway signs the identity it forwards to services with it.\n' +
+      'Run `npm run keys`, then give the gateway and the auth service the printed private JWK.',
+  );
+  return Deno.exit(1);
+}
+const internalKey = await importSigningKey(config.INTERNAL_SIGNING_KEY ?? missingSigningKey());
 
 const swaggerDir = new URL('../../node_modules/swagger-ui-dist', import.meta.url).pathname;
 const app = createApp({
@@ -44,6 +61,9 @@ const app = createApp({
   probes: kv.kind !== 'memory' ? { redis: () => kv.ping() } : {},
   docsAssets: directoryAssets(swaggerDir, SWAGGER_FILES, (path) => Deno.readFile(path)),
   options: gatewayOptions(config),
+  internalKey,
+  kv,
+  rateLimiter,
 });
 
 const shutdown = new AbortController();
@@ -64,4 +84,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 await server.finished;
-await kv.close();
+await Promise.allSettled([kv.close(), rateLimiter.close?.()]);

@@ -7,8 +7,11 @@
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 import { createApp } from '../../apps/gateway/app.ts';
+import { generateSigningKey } from '../../lib/auth/signing-keys.ts';
+import { createMemoryKv } from '../../lib/kv/memory.ts';
 import { processLogger } from '../../lib/node/runtime.ts';
 import { serveNode } from '../../lib/node/serve.ts';
+import { createMemoryRateLimiter } from '../../lib/ratelimit/memory.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { httpClient, inProcessClient } from '../../lib/service/client.ts';
 import { createUndiciTransport } from '../../lib/service/transport-undici.ts';
@@ -19,6 +22,8 @@ const [role, portArg, upstreamUrl] = process.argv.slice(2);
 const port = Number(portArg);
 const logger = processLogger(role ?? 'bench', 'info');
 
+const internalKey = await generateSigningKey('bench-gateway');
+
 function gateway(client: (name: ServiceName) => ServiceClient) {
   const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, client(name)])) as Record<ServiceName, ServiceClient>;
   return createApp({
@@ -27,7 +32,17 @@ function gateway(client: (name: ServiceName) => ServiceClient) {
     services,
     probes: {},
     docsAssets: async () => null,
-    options: { corsOrigins: ['http://localhost:8080'], bodyLimitBytes: 2 * 1024 * 1024, upstreamTimeoutMs: 60_000, healthTimeoutMs: 2_000 },
+    options: {
+      corsOrigins: ['http://localhost:8080'],
+      bodyLimitBytes: 2 * 1024 * 1024,
+      upstreamTimeoutMs: 60_000,
+      healthTimeoutMs: 2_000,
+      // Limits far above what the benchmark sends: the limiter runs on every request, nothing is refused.
+      rateLimits: { anonPerMinute: 1e9, perMinute: 1e9 },
+    },
+    internalKey,
+    kv: createMemoryKv(),
+    rateLimiter: createMemoryRateLimiter(),
   });
 }
 

@@ -21,8 +21,22 @@ export const DiscoveryFields = {
 
 export type DiscoveryConfig = z.infer<z.ZodObject<typeof DiscoveryFields>>;
 
-/** The base URL of `name` under a discovery config. */
-export function discoveredUrl(config: DiscoveryConfig, name: ServiceName): string {
+/** Services that serve mTLS when it is on. `web` is not one of them: its clients are browsers. */
+export const MTLS_SERVICES: readonly ServiceName[] = ['auth', 'chat', 'asset', 'kb'];
+
+export interface DiscoveredUrlOptions {
+  /**
+   * mTLS between services is on (the MTLS_* files are set): the URLs discovered for {@link MTLS_SERVICES} use
+   * https (same host and port). Explicit `<NAME>_SERVICE_URL`s are kept as written.
+   */
+  tls?: boolean | undefined;
+}
+
+/**
+ * The base URL of `name` under a discovery config.
+ * @example discoveredUrl(config, 'auth', { tls: true }) // 'https://auth:8000' with SERVICE_DISCOVERY=compose
+ */
+export function discoveredUrl(config: DiscoveryConfig, name: ServiceName, options: DiscoveredUrlOptions = {}): string {
   const overrides: Partial<Record<ServiceName, string>> = {
     auth: config.AUTH_SERVICE_URL,
     chat: config.CHAT_SERVICE_URL,
@@ -30,15 +44,18 @@ export function discoveredUrl(config: DiscoveryConfig, name: ServiceName): strin
     kb: config.KB_SERVICE_URL,
     web: config.WEB_SERVICE_URL,
   };
-  return serviceUrl(name, {
+  const url = serviceUrl(name, {
     mode: config.SERVICE_DISCOVERY,
     appPrefix: config.GAIA_APP_PREFIX,
     ...(config.GAIA_ENV ? { flyEnv: config.GAIA_ENV } : {}),
     overrides,
   });
+  if (!options.tls || overrides[name] !== undefined || !MTLS_SERVICES.includes(name)) return url;
+  return `https://${url.slice('http://'.length)}`;
 }
 
 /** Base URLs of every service. */
-export function discoveredUrls(config: DiscoveryConfig): Record<ServiceName, string> {
-  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, discoveredUrl(config, name)])) as Record<ServiceName, string>;
+export function discoveredUrls(config: DiscoveryConfig, options: DiscoveredUrlOptions = {}): Record<ServiceName, string> {
+  const entries = SERVICE_NAMES.map((name) => [name, discoveredUrl(config, name, options)]);
+  return Object.fromEntries(entries) as Record<ServiceName, string>;
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
+import type { MtlsMaterial } from '../node/tls.ts';
 import type { ForwardingTransport, OutgoingRequest } from './client.ts';
 import { connectionTokens, isHopByHop } from './hop-by-hop.ts';
 import { NULL_BODY_STATUSES, TransportError } from './transport-fetch.ts';
@@ -15,6 +16,11 @@ export interface UndiciTransportOptions {
   keepAliveTimeoutMs?: number;
   /** How long to wait for response headers before failing with `UND_ERR_HEADERS_TIMEOUT`. Default 30000 ms. */
   headersTimeoutMs?: number;
+  /**
+   * mTLS (see `loadMtls`): present `cert`/`key` to https upstreams and trust only servers whose certificate
+   * `ca` signed. Only the connection set-up changes; requests take the same path.
+   */
+  tls?: MtlsMaterial | undefined;
 }
 
 /**
@@ -149,8 +155,10 @@ class Exchange implements Dispatcher.DispatchHandler, UnderlyingDefaultSource<Ui
     if (statusCode < 200 || this.#settled) return; // 1xx informational; or already aborted
     const empty = this.#request.method === 'HEAD' || NULL_BODY_STATUSES.has(statusCode);
     const body = empty ? null : new ReadableStream<Uint8Array>(this, BODY_STRATEGY);
+    // Built before settling: if it throws (a status outside 200-599), undici reports it through onResponseError.
+    const response = new Response(body, { status: statusCode, statusText: statusMessage ?? '', headers: responseHeaders(headers) });
     this.#settled = true;
-    this.#resolve(new Response(body, { status: statusCode, statusText: statusMessage ?? '', headers: responseHeaders(headers) }));
+    this.#resolve(response);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -226,6 +234,7 @@ class Exchange implements Dispatcher.DispatchHandler, UnderlyingDefaultSource<Ui
  * const transport = createUndiciTransport();
  * const chat = httpClient('chat', 'http://chat:8000', transport);
  * // on shutdown: await transport.close();
+ * const mtls = createUndiciTransport({ tls: await loadMtls(config) }); // mTLS: presents this service's cert
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): UndiciTransport {
   const agent = new Agent({
@@ -233,6 +242,9 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     headersTimeout: options.headersTimeoutMs ?? 30_000,
     bodyTimeout: 0, // SSE streams may stay quiet for long; the caller's signal bounds them instead
+    ...(options.tls
+      ? { connect: { ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key, rejectUnauthorized: true, minVersion: 'TLSv1.2' as const } }
+      : {}),
   });
 
   const send = (request: OutgoingRequest): Promise<Response> =>
@@ -244,21 +256,19 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
       }
       const url = request.url;
       const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-      const hash = url.indexOf('#', pathStart);
+      const hash = pathStart === -1 ? -1 : url.indexOf('#', pathStart);
+      const options: Dispatcher.DispatchOptions = {
+        origin: pathStart === -1 ? url : url.slice(0, pathStart),
+        path: pathStart === -1 ? '/' : hash === -1 ? url.slice(pathStart) : url.slice(pathStart, hash),
+        method: request.method,
+        headers: requestHeaders(request.headers),
+      };
       const body = request.body === null ? null : new RequestBody(request.body);
+      // undici documents async iterables as request bodies; its typings only list Readable.
+      options.body = body as unknown as Readable | null;
       const exchange = new Exchange(request, body, resolve, reject);
       signal.addEventListener('abort', exchange);
-      agent.dispatch(
-        {
-          origin: url.slice(0, pathStart),
-          path: hash === -1 ? url.slice(pathStart) : url.slice(pathStart, hash),
-          method: request.method,
-          headers: requestHeaders(request.headers),
-          // undici documents async iterables as request bodies; its typings only list Readable.
-          body: body as unknown as Readable | null,
-        },
-        exchange,
-      );
+      agent.dispatch(options, exchange);
     });
 
   const transport = (request: Request): Promise<Response> => send(request);

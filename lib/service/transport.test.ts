@@ -78,6 +78,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     case '/redirect':
       res.writeHead(302, { location: '/elsewhere' }).end();
       return;
+    case '/weird-status':
+      res.writeHead(600).end('?');
+      return;
     case '/empty':
       res.writeHead(204).end();
       return;
@@ -245,6 +248,12 @@ describe.each(transports)('httpClient over the %s transport', (_name, transport)
     const head = await client().fetch(new Request('http://gateway/echo/path', { method: 'HEAD' }));
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('rejects (does not hang) on a status a Response cannot carry', async () => {
+    await expect(within(client().fetch(new Request('http://gateway/weird-status')), 5_000, 'rejection')).rejects.toThrow(
+      /status|600/i,
+    );
   });
 
   it('a refused connection rejects with a coded TransportError', async () => {

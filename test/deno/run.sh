@@ -8,10 +8,22 @@ NODE_GATEWAY_PORT=${NODE_GATEWAY_PORT:-18666}
 logs=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # node_modules/.bin/{tsx,deno} are launchers: stop their children (the servers) too.
+  for pid in "${pids[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+  done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# A server left over from an earlier run would answer in place of this one.
+for port in "$DENO_GATEWAY_PORT" "$NODE_GATEWAY_PORT" 8001 8002 8003 8004; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "[deno-smoke] port $port is already in use: stop whatever listens there and run again" >&2
+    exit 1
+  fi
+done
 
 wait_for() { # url name logfile
   for _ in $(seq 1 120); do
@@ -22,6 +34,10 @@ wait_for() { # url name logfile
   tail -n 50 "$3" >&2
   return 1
 }
+
+# One internal signing key for both: the Node auth service publishes its public half, the Deno gateway signs with it.
+INTERNAL_SIGNING_KEY=$(node_modules/.bin/tsx scripts/keys.ts 2>/dev/null)
+export INTERNAL_SIGNING_KEY
 
 echo "[deno-smoke] starting the services on Node (all-in-one, EXPOSE_SERVICES=true)"
 env -u DATABASE_URL -u REDIS_URL DATA_DIR="$logs/data" GATEWAY_PORT="$NODE_GATEWAY_PORT" WEB_PORT=0 EXPOSE_SERVICES=true LOG_LEVEL=warn \

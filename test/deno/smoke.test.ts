@@ -36,6 +36,29 @@ describe(`gateway smoke (${base})`, () => {
     expect(res.headers.get('server-timing')).toMatch(/upstream;dur=/);
   });
 
+  it('forwards a signed identity: a user registered through the gateway manages API keys, and a key works', async () => {
+    const email = `smoke-${crypto.randomUUID()}@example.com`;
+    const register = await fetch(`${base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+    });
+    expect(register.status).toBe(200);
+    const { session } = await register.json();
+    const created = await fetch(`${base}/api/v1/auth/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.access_token}` },
+      body: JSON.stringify({ name: 'smoke' }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = await created.json();
+    expect(key).toMatch(/^gaia_/);
+    const listed = await fetch(`${base}/api/v1/auth/api-keys`, { headers: { 'x-api-key': key } });
+    expect(listed.status).toBe(200);
+    const refused = await fetch(`${base}/api/v1/auth/api-keys`);
+    expect(refused.status).toBe(401);
+  });
+
   it('serves the docs page and its assets locally', async () => {
     const page = await fetch(`${base}/docs`);
     expect(page.status).toBe(200);

@@ -104,16 +104,37 @@ function prepareHeaders(headers: Headers): void {
 }
 
 /** The upstream response as the gateway returns it: status and streamed body untouched, headers prepared. */
-function downstream(response: Response): Response {
+function downstream(response: Response): Response | Promise<Response> {
   try {
     prepareHeaders(response.headers);
-    return response;
+    return isSmallFixed(response) ? materialize(response) : response;
   } catch {
     // Immutable headers (a Response straight from fetch): copy them, keep the body stream.
     const headers = new Headers(response.headers);
     prepareHeaders(headers);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
+}
+
+/** Bodies up to this size with a declared length are read whole before answering (see {@link materialize}). */
+const SMALL_BODY_BYTES = 16 * 1024;
+
+/** A small body of declared length, not an event stream: it arrives in one piece anyway. */
+function isSmallFixed(response: Response): boolean {
+  const length = response.headers.get('content-length');
+  if (length === null || Number(length) > SMALL_BODY_BYTES) return false;
+  const type = response.headers.get('content-type');
+  return type === null || !EVENT_STREAM.test(type);
+}
+
+/**
+ * The same response with its (small, fixed-size) body read into memory. A byte body lets @hono/node-server write
+ * headers and body in one go instead of pumping a stream (measured: most of the proxy's cost for small JSON).
+ * Streams of unknown length (SSE, chunked) are never read here.
+ */
+async function materialize(response: Response): Promise<Response> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** The signal's reason as an Error (@hono/node-server aborts with a string). */

@@ -4,10 +4,12 @@ import { GaiaError } from '../../../../lib/gaia/errors.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { toGaiaUser } from '../../sessions/session-response.ts';
+import { userOfSupabaseIdentity, userOfSupabaseToken } from '../../supabase/provision.ts';
 import { findUserById } from '../../users/find-user.ts';
 import { rolesOf } from '../../users/roles.ts';
+import type { User } from '../../users/user.ts';
 import { detailResponse, GaiaUserSchema, gaiaErrorResponses, ok } from './schemas.ts';
-import { forVariant, type GaiaAuthVariant } from './variant.ts';
+import { bearerToken, forVariant, type GaiaAuthVariant } from './variant.ts';
 
 export const NOT_AUTHENTICATED = 'Not authenticated. Provide a valid JWT or API Key.';
 export const USER_NOT_FOUND = 'User not found';
@@ -38,9 +40,18 @@ export const gaiaMeRoute = createRoute({
 export function registerGaiaMe(router: OpenAPIHono<AppEnv>, deps: AuthDeps, variant: GaiaAuthVariant): void {
   router.openapi(forVariant(gaiaMeRoute, variant), async (c) => {
     const principal = c.get('principal');
-    if (!principal || principal.authType === 'anonymous') throw new GaiaError(401, NOT_AUTHENTICATED);
-    const user = await findUserById(deps.db, principal.userId);
-    if (!user) throw new GaiaError(404, USER_NOT_FOUND);
+    let user: User | null;
+    if (!principal || principal.authType === 'anonymous') {
+      // Without an identity from the gateway, a Supabase access token as Bearer still identifies the caller.
+      user = await userOfSupabaseToken(deps, bearerToken(c.req.header('authorization')));
+      if (!user) throw new GaiaError(401, NOT_AUTHENTICATED);
+    } else {
+      user = await findUserById(deps.db, principal.userId);
+      if (!user && principal.authType === 'supabase_jwt') {
+        user = await userOfSupabaseIdentity(deps, { id: principal.userId, email: principal.email });
+      }
+      if (!user) throw new GaiaError(404, USER_NOT_FOUND);
+    }
     return c.json({ user: toGaiaUser(user), roles: await rolesOf(deps.db, user.id) }, 200);
   });
 }

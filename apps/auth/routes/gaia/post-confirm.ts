@@ -2,8 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { GaiaError } from '../../../../lib/gaia/errors.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
-import { confirmEmail } from '../../sessions/email-confirmation.ts';
-import { toGaiaUser } from '../../sessions/session-response.ts';
+import { type ConfirmationFailure, confirmEmail } from '../../sessions/email-confirmation.ts';
+import { type GaiaUser, toGaiaUser } from '../../sessions/session-response.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { GaiaUserSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { forVariant, type GaiaAuthVariant } from './variant.ts';
 
@@ -28,6 +29,11 @@ export const gaiaConfirmRoute = createRoute({
   responses: { 200: ok('Confirmed', GaiaConfirmResponseSchema), ...gaiaErrorResponses },
 });
 
+async function confirmBuiltIn(deps: AuthDeps, email: string, token: string): Promise<GaiaUser | ConfirmationFailure> {
+  const result = await confirmEmail(deps, email, token);
+  return typeof result === 'string' ? result : toGaiaUser(result);
+}
+
 /**
  * Registers GAIA's `POST <prefix>/confirm`.
  * @example registerGaiaConfirm(router, deps, variant);
@@ -35,9 +41,10 @@ export const gaiaConfirmRoute = createRoute({
 export function registerGaiaConfirm(router: OpenAPIHono<AppEnv>, deps: AuthDeps, variant: GaiaAuthVariant): void {
   router.openapi(forVariant(gaiaConfirmRoute, variant), async (c) => {
     const { token, email } = c.req.valid('json');
-    const result = await confirmEmail(deps, email, token);
+    const backend = identityBackendOf(deps);
+    const result = backend ? await backend.confirm(email, token) : await confirmBuiltIn(deps, email, token);
     if (result === 'invalid') throw new GaiaError(400, CONFIRMATION_INVALID);
     if (result === 'already_confirmed') throw new GaiaError(400, ALREADY_CONFIRMED);
-    return c.json({ message: CONFIRMED, user: toGaiaUser(result) }, 200);
+    return c.json({ message: CONFIRMED, user: result }, 200);
   });
 }

@@ -5,6 +5,8 @@ import type { AuthDeps } from '../../deps.ts';
 import { checkCredentials } from '../../sessions/login.ts';
 import { startRefreshFamily } from '../../sessions/refresh-tokens.ts';
 import { sessionResponse } from '../../sessions/session-response.ts';
+import { refusalAs } from '../../supabase/backend.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { rolesOf } from '../../users/roles.ts';
 import { touchLastSignIn } from '../../users/sign-in.ts';
 import { GaiaSessionResponseSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
@@ -34,6 +36,13 @@ export const gaiaLoginRoute = createRoute({
 export function registerGaiaLogin(router: OpenAPIHono<AppEnv>, deps: AuthDeps, variant: GaiaAuthVariant): void {
   router.openapi(forVariant(gaiaLoginRoute, variant), async (c) => {
     const { email, password } = c.req.valid('json');
+    const backend = identityBackendOf(deps);
+    if (backend) {
+      const session = await backend.login(email, password).catch(refusalAs('Login failed'));
+      if (session === 'unconfirmed') throw new GaiaError(400, LOGIN_UNCONFIRMED);
+      if (session === 'invalid_credentials') throw new GaiaError(400, LOGIN_FAILED);
+      return c.json(session, 200);
+    }
     const result = await checkCredentials(deps, email, password);
     if (result === 'unconfirmed') throw new GaiaError(400, LOGIN_UNCONFIRMED);
     if (typeof result === 'string') throw new GaiaError(400, LOGIN_FAILED);

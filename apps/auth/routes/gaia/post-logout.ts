@@ -4,6 +4,8 @@ import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { findRefreshFamily, revokeRefreshFamily } from '../../sessions/refresh-tokens.ts';
 import { verifyAccessToken } from '../../sessions/verify-access-token.ts';
+import { refusalAs } from '../../supabase/backend.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { isUuid } from '../../users/user.ts';
 import { GaiaMessageSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { bearerToken, forVariant, type GaiaAuthVariant } from './variant.ts';
@@ -43,6 +45,11 @@ export function registerGaiaLogout(router: OpenAPIHono<AppEnv>, deps: AuthDeps, 
   router.openapi(forVariant(gaiaLogoutRoute, variant), async (c) => {
     const { refresh_token: refreshToken } = c.req.valid('json');
     const bearer = bearerToken(c.req.header('authorization'));
+    const backend = identityBackendOf(deps);
+    if (backend) {
+      await backend.logout({ refreshToken, accessToken: bearer }).catch(refusalAs('Logout failed'));
+      return c.json({ message: LOGGED_OUT }, 200);
+    }
     const sessions = [
       refreshToken ? await findRefreshFamily(deps, refreshToken) : null,
       bearer ? await sessionOfBearer(deps, bearer) : null,

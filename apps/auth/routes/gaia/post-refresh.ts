@@ -4,6 +4,8 @@ import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { RefreshTokenError, revokeRefreshFamily, rotateRefreshToken } from '../../sessions/refresh-tokens.ts';
 import { sessionResponse } from '../../sessions/session-response.ts';
+import { refusalAs } from '../../supabase/backend.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { findUserById } from '../../users/find-user.ts';
 import { rolesOf } from '../../users/roles.ts';
 import { GaiaSessionResponseSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
@@ -31,6 +33,8 @@ const failed = (reason: string) => new GaiaError(400, `Token refresh failed: ${r
 export function registerGaiaRefresh(router: OpenAPIHono<AppEnv>, deps: AuthDeps, variant: GaiaAuthVariant): void {
   router.openapi(forVariant(gaiaRefreshRoute, variant), async (c) => {
     const { refresh_token: token } = c.req.valid('json');
+    const backend = identityBackendOf(deps);
+    if (backend) return c.json(await backend.refresh(token).catch(refusalAs('Token refresh failed')), 200);
     const next = await rotateRefreshToken(deps, token).catch((err: unknown) => {
       throw err instanceof RefreshTokenError ? failed(err.message) : err;
     });

@@ -5,6 +5,8 @@ import type { AuthDeps } from '../../deps.ts';
 import { sendConfirmationEmail } from '../../sessions/email-confirmation.ts';
 import { startRefreshFamily } from '../../sessions/refresh-tokens.ts';
 import { sessionResponse, toGaiaUser } from '../../sessions/session-response.ts';
+import { refusalAs } from '../../supabase/backend.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { createUser } from '../../users/create-user.ts';
 import { emailDomain, isValidEmail, normalizeEmail } from '../../users/email.ts';
 import { findUserByEmail } from '../../users/find-user.ts';
@@ -17,6 +19,7 @@ import { forVariant, type GaiaAuthVariant } from './variant.ts';
 export const INVALID_EMAIL = 'Please enter a valid email address';
 export const EMAIL_TAKEN = 'This email is already registered';
 export const DOMAIN_NOT_ALLOWED = 'Registration is not allowed for this email domain';
+export const REGISTRATION_RATE_LIMITED = 'Too many registration attempts. Please try again later';
 
 export const GaiaRegisterBodySchema = z.object({ email: z.string(), password: z.string() }).openapi('GaiaRegisterBody');
 export type GaiaRegisterBody = z.infer<typeof GaiaRegisterBodySchema>;
@@ -54,6 +57,14 @@ export function registerGaiaRegister(router: OpenAPIHono<AppEnv>, deps: AuthDeps
     const problem = passwordProblem(body.password);
     if (problem) throw new GaiaError(400, problem);
     if (!allowedDomain(deps, email)) throw new GaiaError(400, DOMAIN_NOT_ALLOWED);
+    const backend = identityBackendOf(deps);
+    if (backend) {
+      const registered = await backend.register(email, body.password).catch(refusalAs('Registration failed'));
+      if (registered === 'email_taken') throw new GaiaError(400, EMAIL_TAKEN);
+      if (registered === 'invalid_email') throw new GaiaError(400, INVALID_EMAIL);
+      if (registered === 'rate_limited') throw new GaiaError(400, REGISTRATION_RATE_LIMITED);
+      return c.json(registered, 200);
+    }
     if (await findUserByEmail(deps.db, email)) throw new GaiaError(400, EMAIL_TAKEN);
 
     const confirm = deps.settings.requireEmailConfirmation;

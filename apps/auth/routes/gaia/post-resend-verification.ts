@@ -3,6 +3,7 @@ import { GaiaError } from '../../../../lib/gaia/errors.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { allowConfirmationResend, sendConfirmationEmail } from '../../sessions/email-confirmation.ts';
+import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { isValidEmail, normalizeEmail } from '../../users/email.ts';
 import { findUserByEmail } from '../../users/find-user.ts';
 import { GaiaMessageSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
@@ -35,8 +36,13 @@ export function registerGaiaResendVerification(router: OpenAPIHono<AppEnv>, deps
     const normalized = normalizeEmail(email);
     if (!isValidEmail(normalized)) throw new GaiaError(400, INVALID_EMAIL);
     if (!(await allowConfirmationResend(deps, normalized))) throw new GaiaError(400, RESEND_TOO_SOON);
-    const user = await findUserByEmail(deps.db, normalized);
-    if (user && user.emailConfirmedAt === null && user.passwordHash !== null) await sendConfirmationEmail(deps, user);
+    const backend = identityBackendOf(deps);
+    if (backend) {
+      if ((await backend.resendVerification(normalized)) === 'too_soon') throw new GaiaError(400, RESEND_TOO_SOON);
+    } else {
+      const user = await findUserByEmail(deps.db, normalized);
+      if (user && user.emailConfirmedAt === null && user.passwordHash !== null) await sendConfirmationEmail(deps, user);
+    }
     return c.json({ message: `Verification email sent to ${email}` }, 200);
   });
 }

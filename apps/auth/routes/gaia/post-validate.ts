@@ -5,6 +5,7 @@ import { verifyApiKey } from '../../api-keys/verify.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { verifyAccessToken } from '../../sessions/verify-access-token.ts';
 import { verifyServiceToken } from '../../sessions/verify-service-token.ts';
+import { userOfSupabaseToken } from '../../supabase/provision.ts';
 import { gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { forVariant, type GaiaAuthVariant } from './variant.ts';
 
@@ -31,7 +32,7 @@ export const gaiaValidateRoute = createRoute({
   path: '/validate',
   operationId: 'gaiaValidate',
   tags: ['auth'],
-  summary: 'Says whether a token (ours or a service token) or an API key is valid, and whose it is (always 200)',
+  summary: 'Says whether a token (ours, a service token or a Supabase token) or an API key is valid, and whose it is (always 200)',
   request: { body: jsonBody(GaiaValidateBodySchema, false) },
   responses: { 200: ok('The verdict', GaiaValidateResponseSchema), ...gaiaErrorResponses },
 });
@@ -46,7 +47,9 @@ async function validateToken(deps: AuthDeps, token: string): Promise<GaiaValidat
     if (!(err instanceof TokenError)) throw err;
   }
   const service = await verifyServiceToken(deps, token);
-  return service ? { valid: true, auth_type: 'service_jwt', user_id: service.subject, error: null } : null;
+  if (service) return { valid: true, auth_type: 'service_jwt', user_id: service.subject, error: null };
+  const supabaseUser = await userOfSupabaseToken(deps, token);
+  return supabaseUser ? { valid: true, auth_type: 'jwt', user_id: supabaseUser.id, error: null } : null;
 }
 
 /**

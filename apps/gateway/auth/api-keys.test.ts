@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../auth/api-keys/key-format.ts';
+import type { Principal } from '../../../lib/auth/types.ts';
+import { createMemoryKv } from '../../../lib/kv/memory.ts';
+import type { Kv } from '../../../lib/kv/types.ts';
+import { createMemoryLogger } from '../../../lib/logging/logger.ts';
+import { inProcessClient } from '../../../lib/service/client.ts';
+import type { ServiceClient } from '../../../lib/service/types.ts';
+import { createApiKeyVerifier } from './api-keys.ts';
+import { CredentialStoreError } from './auth-service.ts';
+import {
+  bearer,
+  createApiKey,
+  createGatewayTestbed,
+  eventually,
+  type GatewayTestbed,
+  redisKvGroup,
+  requiredRedisUrl,
+  signUp,
+} from './testing.ts';
+
+const KEY = `gaia_test_${'A'.repeat(33)}`;
+const ada: Principal = { userId: crypto.randomUUID(), email: 'ada@example.com', roles: ['user'], authType: 'api_key', keyId: 'k1' };
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('API key verifier', () => {
+  const setup = (verify: (key: string) => Promise<Principal | null>, kv: Kv = createMemoryKv()) => {
+    let calls = 0;
+    const keys = createApiKeyVerifier({
+      kv,
+      logger: createMemoryLogger(),
+      verify: (key) => {
+        calls++;
+        return verify(key);
+      },
+    });
+    return { keys, kv, calls: () => calls };
+  };
+
+  it('asks the auth service once, then answers from memory (no round trip) until the key is revoked', async () => {
+    const { keys, kv, calls } = setup(async () => ada);
+    await tick(); // the in-memory subscription is active at once
+    expect(keys.listening).toBe(true);
+    expect(await keys.verify(KEY)).toEqual(ada);
+    expect(JSON.parse((await kv.get(`gw:apikey:${await hashApiKey(KEY)}`)) ?? 'null')).toMatchObject({ p: ada });
+    const samples: number[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const start = performance.now();
+      await keys.verify(KEY);
+      samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    expect(samples[samples.length / 2]).toBeLessThan(0.2);
+    expect(calls()).toBe(1);
+
+    await kv.publish('gaia:auth:api-key-revoked', JSON.stringify({ keyHash: await hashApiKey(KEY) }));
+    await tick();
+    expect(await kv.get(`gw:apikey:${await hashApiKey(KEY)}`)).toBeNull();
+    await keys.verify(KEY);
+    expect(calls()).toBe(2);
+  });
+
+  it('remembers unknown keys briefly, never asks about keys of the wrong shape, and shares concurrent checks', async () => {
+    const { keys, calls } = setup(async () => null);
+    await tick();
+    const results = await Promise.all([keys.verify(KEY), keys.verify(KEY), keys.verify(KEY)]);
+    expect(results).toEqual([null, null, null]);
+    expect(await keys.verify(KEY)).toBeNull();
+    expect(calls()).toBe(1);
+    expect(await keys.verify('gaia_test_short')).toBeNull();
+    expect(await keys.verify('sk-openai-style')).toBeNull();
+    expect(calls()).toBe(1);
+  });
+
+  it('does not cache a verification that was in flight when the key was revoked', async () => {
+    let release: (principal: Principal) => void = () => {};
+    const { keys, calls } = setup(() => new Promise<Principal>((resolve) => (release = resolve)));
+    await tick();
+    const pending = keys.verify(KEY);
+    await tick();
+    await keys.forget(await hashApiKey(KEY));
+    release(ada);
+    expect(await pending).toEqual(ada); // what was true when it was asked
+    const again = keys.verify(KEY);
+    await tick();
+    release(ada);
+    await again;
+    expect(calls()).toBe(2);
+  });
+
+  it('passes store failures on uncached, and falls back to the auth service when the KV fails', async () => {
+    const failing = setup(async () => {
+      throw new CredentialStoreError('auth service answered 502');
+    });
+    await expect(failing.keys.verify(KEY)).rejects.toBeInstanceOf(CredentialStoreError);
+    await expect(failing.keys.verify(KEY)).rejects.toBeInstanceOf(CredentialStoreError);
+    expect(failing.calls()).toBe(2);
+
+    const broken = createMemoryKv();
+    const kv: Kv = { ...broken, get: async () => Promise.reject(new Error('kv get failed: Redis is not connected')) };
+    const { keys } = setup(async () => ada, kv);
+    expect(await keys.verify(KEY)).toEqual(ada);
+  });
+});
+
+const redisUrl = requiredRedisUrl();
+const backends: { name: string; group: () => { client(): Kv; close(): Promise<void> } }[] = [
+  {
+    name: 'one in-memory KV',
+    group: () => {
+      const kv = createMemoryKv();
+      return { client: () => kv, close: () => kv.close() };
+    },
+  },
+  ...(redisUrl ? [{ name: 'Redis, a client each', group: () => redisKvGroup(redisUrl) }] : []),
+];
+
+describe.each(backends)('two gateway instances on $name', ({ group: makeGroup }) => {
+  let group: ReturnType<typeof makeGroup>;
+  let bed: GatewayTestbed;
+  beforeAll(async () => {
+    group = makeGroup();
+    bed = await createGatewayTestbed({ kv: group.client() });
+  });
+  afterAll(async () => {
+    await bed?.close();
+    await group?.close();
+  });
+
+  function counting(client: ServiceClient) {
+    const counter = { verifications: 0, kvGets: 0 };
+    const auth = inProcessClient('auth', (request) => {
+      if (new URL(request.url).pathname === '/internal/api-keys/verify') counter.verifications++;
+      return client.fetch(request);
+    });
+    const base = group.client();
+    const kv: Kv = {
+      ...base,
+      get: (key) => {
+        counter.kvGets++;
+        return base.get(key);
+      },
+    };
+    return { auth, kv, counter };
+  }
+
+  it('share verifications through the KV, keep warm keys in memory, and drop a revoked key within a second', async () => {
+    const a = counting(bed.services.auth);
+    const b = counting(bed.services.auth);
+    const gatewayA = bed.gateway({ kv: a.kv, services: { ...bed.services, auth: a.auth } });
+    const gatewayB = bed.gateway({ kv: b.kv, services: { ...bed.services, auth: b.auth } });
+    const user = await signUp(gatewayA);
+    const { id, key } = await createApiKey(gatewayA, user);
+    const me = (app: typeof gatewayA) => app.request('/api/v1/auth/me', { headers: { 'x-api-key': key } });
+
+    // Subscriptions are set up in the background when an app is built; give them a moment on Redis.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await me(gatewayA)).status).toBe(200);
+    expect((await me(gatewayB)).status).toBe(200);
+    expect(a.counter.verifications + b.counter.verifications).toBe(1); // B found A's verification in the KV
+    const kvGets = b.counter.kvGets;
+    for (let i = 0; i < 20; i++) expect((await me(gatewayB)).status).toBe(200);
+    expect(b.counter.kvGets).toBe(kvGets); // warm: no KV round trip either
+    expect(a.counter.verifications + b.counter.verifications).toBe(1);
+
+    const revoked = await gatewayA.request(`/api/v1/auth/api-keys/${id}`, { method: 'DELETE', headers: bearer(user) });
+    expect(revoked.status).toBe(204);
+    const elapsed = await eventually(async () => (await me(gatewayB)).status === 401, 1_000, 'instance B to refuse the revoked key');
+    expect(elapsed).toBeLessThan(1_000);
+    expect(await (await me(gatewayB)).json()).toEqual({ detail: 'Not authenticated. Provide a valid JWT or API Key.' });
+    const gaia = await gatewayB.request('/api/v1/conversations', { headers: { 'x-api-key': key } });
+    expect(await gaia.json()).toEqual({ detail: 'Could not validate credentials' });
+    expect((await me(gatewayA)).status).toBe(401);
+  });
+});

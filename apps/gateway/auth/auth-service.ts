@@ -1,0 +1,129 @@
+import { INTERNAL_TOKEN_HEADER } from '../../../lib/auth/internal-token.ts';
+import { ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
+import type { JwksDocument } from '../../../lib/auth/verify.ts';
+import type { ServiceClient } from '../../../lib/service/types.ts';
+import { GATEWAY_SERVICE_PRINCIPAL, type IdentityTokens } from './identity-tokens.ts';
+
+/** The auth service did not answer as expected (down, 5xx, a response we cannot read): not the caller's fault. */
+export class CredentialStoreError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CredentialStoreError';
+  }
+}
+
+/** The credential is well-formed but the auth service will not accept it (`reason` goes into the 401's details). */
+export class CredentialRefusedError extends Error {
+  readonly reason: string;
+
+  constructor(reason: string, message: string) {
+    super(message);
+    this.name = 'CredentialRefusedError';
+    this.reason = reason;
+  }
+}
+
+/** How long a call to the auth service may take before it counts as a store failure. */
+const CALL_TIMEOUT_MS = 5_000;
+
+const AUTH_TYPES = new Set(['jwt', 'supabase_jwt', 'api_key', 'service', 'anonymous']);
+const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+
+/**
+ * A principal read from the auth service's JSON (`{ userId, email, roles, authType, keyId? }`), or `undefined` when
+ * it is not one. Unknown roles are dropped.
+ */
+export function parsePrincipal(value: unknown): Principal | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { userId, email, roles, authType, keyId } = value as Record<string, unknown>;
+  if (typeof userId !== 'string' || userId === '') return undefined;
+  if (email !== null && typeof email !== 'string') return undefined;
+  if (!Array.isArray(roles) || typeof authType !== 'string' || !AUTH_TYPES.has(authType)) return undefined;
+  const principal: Principal = { userId, email, roles: roles.filter(isRole), authType: authType as Principal['authType'] };
+  if (typeof keyId === 'string') principal.keyId = keyId;
+  return principal;
+}
+
+export interface AuthServiceCalls {
+  /** `POST /internal/api-keys/verify`: the key's principal, or `null` when the key does not authenticate. */
+  verifyApiKey(key: string): Promise<Principal | null>;
+  /** `POST /internal/users/provision`: the principal of an external (Supabase) user, created on first sight. */
+  provisionUser(identity: { id: string; email: string | null }): Promise<Principal>;
+  /** `GET /.well-known/jwks.json`: the auth service's public keys. */
+  jwks(): Promise<JwksDocument>;
+}
+
+/**
+ * The gateway's calls to the auth service, each carrying the gateway's own service identity (an internal token for
+ * {@link GATEWAY_SERVICE_PRINCIPAL}, audience `auth`). Anything but a clear answer throws {@link CredentialStoreError}.
+ * @example const auth = authServiceCalls(deps.services.auth, tokens); const principal = await auth.verifyApiKey(key);
+ */
+export function authServiceCalls(client: ServiceClient, tokens: IdentityTokens): AuthServiceCalls {
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> => {
+    const headers = new Headers({ accept: 'application/json' });
+    if (body !== undefined) headers.set('content-type', 'application/json');
+    try {
+      headers.set(INTERNAL_TOKEN_HEADER, await tokens.get(GATEWAY_SERVICE_PRINCIPAL, 'auth'));
+      return await client.fetch(
+        new Request(`http://auth${path}`, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        }),
+      );
+    } catch (err) {
+      throw new CredentialStoreError(`auth service unreachable for ${path}`, { cause: err });
+    }
+  };
+  const readJson = async (res: Response, path: string): Promise<unknown> => {
+    try {
+      return await res.json();
+    } catch (err) {
+      throw new CredentialStoreError(`auth service sent unreadable JSON for ${path}`, { cause: err });
+    }
+  };
+  const unexpected = async (res: Response, path: string): Promise<never> => {
+    await res.body?.cancel().catch(() => undefined);
+    throw new CredentialStoreError(`auth service answered ${res.status} for ${path}`);
+  };
+
+  return {
+    async verifyApiKey(key) {
+      const path = '/internal/api-keys/verify';
+      const res = await call('POST', path, { key });
+      // 401: not a key; 400: not even shaped like one (the route validates length).
+      if (res.status === 401 || res.status === 400) {
+        await res.body?.cancel().catch(() => undefined);
+        return null;
+      }
+      if (res.status !== 200) return unexpected(res, path);
+      const principal = parsePrincipal(((await readJson(res, path)) as { principal?: unknown } | null)?.principal);
+      if (!principal) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
+      return principal;
+    },
+
+    async provisionUser(identity) {
+      const path = '/internal/users/provision';
+      const res = await call('POST', path, identity);
+      if (res.status === 409 || res.status === 400) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new CredentialRefusedError(
+          'unprovisionable_identity',
+          res.status === 409 ? 'The email of this identity belongs to another user' : 'This identity cannot be a user here (its sub or email is invalid)',
+        );
+      }
+      if (res.status !== 200 && res.status !== 201) return unexpected(res, path);
+      const principal = parsePrincipal(((await readJson(res, path)) as { principal?: unknown } | null)?.principal);
+      if (!principal) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
+      return principal;
+    },
+
+    async jwks() {
+      const path = '/.well-known/jwks.json';
+      const res = await call('GET', path);
+      if (res.status !== 200) return unexpected(res, path);
+      return (await readJson(res, path)) as JwksDocument;
+    },
+  };
+}

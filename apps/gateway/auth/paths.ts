@@ -1,0 +1,58 @@
+import { serviceForPath } from '../routes/proxy-table.ts';
+
+/**
+ * How the gateway treats a public path: which need credentials, and which error format a refusal uses.
+ * GAIA-API.md §1 and §3 decide both.
+ */
+
+/** The gateway's own routes: answered by the gateway itself, never authenticated, rate-limited or cached. */
+export function isGatewayOwnPath(path: string): boolean {
+  return path === '/' || path === '/health' || path === '/ready' || path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
+}
+
+/**
+ * The auth service's public paths (mirrors `AUTH_PUBLIC_PATHS` in `apps/auth/app.ts`; a test keeps them equal):
+ * GAIA's auth operations under `/auth`, `/api/v1/auth` and `/api/v0.3/auth` (`me` and `logout` read an identity
+ * when there is one), the auth health and the JWKS.
+ */
+export const AUTH_SERVICE_PUBLIC_PATHS: readonly RegExp[] = [
+  /^\/(api\/v1\/|api\/v0\.3\/)?auth\/(login|register|refresh|logout|confirm|resend-verification|validate|api-key-login|me)$/,
+  /^\/auth\/health$/,
+  /^\/\.well-known\/jwks\.json$/,
+];
+
+/** GAIA's public routes served by services (GAIA-API §3). */
+const GAIA_PUBLIC_PATHS = new Set(['/api/v1/assets/test', '/api/v0.3/locations/nearby']);
+
+/**
+ * Whether a path needs no credentials at the gateway (valid credentials are still used there): the gateway's own
+ * routes, the auth service's public paths, `/api/v1/assets/test` and `/api/v0.3/locations/nearby`.
+ * @example isPublicPath('/api/v1/auth/login') // true
+ */
+export function isPublicPath(path: string): boolean {
+  return isGatewayOwnPath(path) || GAIA_PUBLIC_PATHS.has(path) || AUTH_SERVICE_PUBLIC_PATHS.some((pattern) => pattern.test(path));
+}
+
+/**
+ * Whether the gateway refuses a path without valid credentials: every path it forwards to a service, except the
+ * public ones. Paths it does not serve at all stay a plain 404 for everyone (GAIA-API §2).
+ * @example needsCredentials('/api/v1/conversations') // true; needsCredentials('/nope') // false
+ */
+export function needsCredentials(path: string): boolean {
+  return serviceForPath(path) !== undefined && !isPublicPath(path);
+}
+
+/** Our routes that share GAIA's `/api/v1` prefix: they use the `{"error": ...}` envelope. */
+const OURS_UNDER_GAIA_PREFIX = /^\/api\/v1\/(kb(\/|$)|auth\/(api-keys|admin|teams)(\/|$))/;
+
+/**
+ * Which wire format the gateway's own refusals (401, 429, 500/503) use on a path: `gaia` (`{"detail": ...}`, for
+ * GAIA clients) on `/api/v1/*` (except our KB, API-key, admin and team routes), `/api/v0.3/*` and `/auth/*`;
+ * `envelope` everywhere else.
+ * @example wireFormat('/api/v1/chat') // 'gaia'; wireFormat('/api/v1/kb/search') // 'envelope'
+ */
+export function wireFormat(path: string): 'gaia' | 'envelope' {
+  if (path.startsWith('/api/v0.3/') || path === '/api/v0.3' || path.startsWith('/auth/') || path === '/auth') return 'gaia';
+  if (path.startsWith('/api/v1/') || path === '/api/v1') return OURS_UNDER_GAIA_PREFIX.test(path) ? 'envelope' : 'gaia';
+  return 'envelope';
+}
