@@ -15,9 +15,16 @@ export interface LoadResult {
 const TSX = 'node_modules/.bin/tsx';
 
 /** Runs the autocannon child (bench/lib/load.ts) and returns its result. */
-export function load(url: string, connections: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+export function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  warmupSeconds: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['bench/lib/load.ts', url, String(connections), String(seconds), String(warmupSeconds)], {
+    const args = ['bench/lib/load.ts', url, String(connections), String(seconds), String(warmupSeconds), JSON.stringify(headers)];
+    const child = spawn(TSX, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
