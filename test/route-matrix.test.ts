@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_PUBLIC_PATHS } from '../apps/auth/app.ts';
+import { needsCredentials, wireFormat } from '../apps/gateway/auth/paths.ts';
 import type { PlatformApps } from '../all-in-one/build.ts';
 import { buildTestPlatform } from '../all-in-one/testing.ts';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internal-token.ts';
 import { ALWAYS_PUBLIC_PATHS } from '../lib/auth/middleware.ts';
 import { generateSigningKey, type SigningKey } from '../lib/auth/signing-keys.ts';
+import { signToken } from '../lib/auth/tokens.ts';
 import { ROLES, type Principal } from '../lib/auth/types.ts';
 import type { ServiceName } from '../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
@@ -113,6 +115,82 @@ describe('route matrix', () => {
       expect(weak.status, where).toBe(403);
       const strong = await call(route, await signInternalToken(key, internal ? service : everything, { audience: route.service }));
       expect([401, 403], where).not.toContain(strong.status);
+    }
+  });
+});
+
+/**
+ * The same routes as the public sees them: every path of the gateway's merged OpenAPI document that needs credentials
+ * is refused by the gateway itself, in the path's wire format, for missing, malformed, forged and revoked credentials
+ * and for odd headers — never with a 5xx.
+ */
+describe('route matrix through the gateway', () => {
+  const publicRoutes: { method: string; path: string }[] = [];
+  let revokedKey: string;
+  let forgedJwt: string;
+
+  beforeAll(async () => {
+    const doc = (await (await platform.gateway.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const concrete = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      if (!needsCredentials(concrete)) continue;
+      for (const method of Object.keys(item)) publicRoutes.push({ method: method.toUpperCase(), path: concrete });
+    }
+    const json = (body: unknown, headers: Record<string, string> = {}) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    const registered = await platform.gateway.request(
+      '/api/v1/auth/register',
+      json({ email: `matrix-${crypto.randomUUID()}@example.com`, password: 'matrix password 1' }),
+    );
+    const token = ((await registered.json()) as { session: { access_token: string } }).session.access_token;
+    const created = (await (await platform.gateway.request('/api/v1/auth/api-keys', json({ name: 'm' }, { authorization: `Bearer ${token}` }))).json()) as {
+      id: string;
+      key: string;
+    };
+    revokedKey = created.key;
+    const revoked = await platform.gateway.request(`/api/v1/auth/api-keys/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(revoked.status).toBe(204);
+    // Same header and claims as a real token, signed by a key the auth service never published.
+    const [header, payload] = token.split('.');
+    const forger = await generateSigningKey(JSON.parse(atob(header!.replace(/-/g, '+').replace(/_/g, '/'))).kid);
+    const claims = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    forgedJwt = await signToken(forger, claims, {
+      issuer: String(claims.iss),
+      audience: 'authenticated',
+      subject: String(claims.sub),
+      ttlSeconds: 900,
+      type: 'at+jwt',
+    });
+  });
+
+  it('covers the protected public routes', () => {
+    expect(publicRoutes.length).toBeGreaterThan(5);
+  });
+
+  it('refuses missing, malformed, forged and revoked credentials with 401 in the right format, never 5xx', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['missing', {}],
+      ['malformed bearer', { authorization: 'Bearer not.a.jwt' }],
+      ['forged jwt', { authorization: `Bearer ${forgedJwt}` }],
+      ['revoked key', { 'x-api-key': revokedKey }],
+      ['revoked key as bearer', { authorization: `Bearer ${revokedKey}` }],
+      ['empty bearer', { authorization: 'Bearer ' }],
+      ['basic scheme', { authorization: 'Basic Zm9vOmJhcg==' }],
+      ['huge bearer', { authorization: `Bearer ${'x'.repeat(20_000)}` }],
+      ['empty key', { 'x-api-key': '' }],
+    ];
+    for (const route of publicRoutes) {
+      for (const [label, headers] of cases) {
+        const where = `${label}: ${route.method} ${route.path}`;
+        const res = await platform.gateway.request(route.path, { method: route.method, headers });
+        expect(res.status, where).toBe(401);
+        const body = (await res.json()) as { detail?: string; error?: { code: string; details?: { reason?: string } } };
+        if (wireFormat(route.path) === 'gaia') expect(typeof body.detail, where).toBe('string');
+        else expect(body.error?.details?.reason, where).toEqual(expect.any(String));
+      }
     }
   });
 });
