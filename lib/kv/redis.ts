@@ -1,8 +1,9 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { Kv, Unsubscribe } from './types.ts';
 import { checkIncrBy, ttlOf } from './validate.ts';
+import { describeRedisTarget, failFastRedisOptions } from './redis-connection.ts';
 
 export interface RedisKvOptions {
   /** Receives connection loss / recovery lines and subscriber errors. The URL's credentials are never logged. */
@@ -11,39 +12,10 @@ export interface RedisKvOptions {
   keyPrefix?: string;
 }
 
-/** Reconnect delays double from 50 ms up to this cap (plus jitter), forever, until `close()`. */
-const MAX_RECONNECT_DELAY_MS = 2_000;
-const CONNECT_TIMEOUT_MS = 5_000;
-/** A command with no reply by then rejects (a half-open socket must not hang callers). */
-const COMMAND_TIMEOUT_MS = 5_000;
-
-/**
- * Fail fast while disconnected: no offline queue (a command issued while reconnecting rejects at once),
- * and commands in flight when the socket drops are rejected instead of being held for a resend
- * (`maxRetriesPerRequest: 0`). Reconnection itself never gives up.
- */
-const CONNECTION_OPTIONS: RedisOptions = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  autoResendUnfulfilledCommands: false,
-  autoResubscribe: true,
-  connectTimeout: CONNECT_TIMEOUT_MS,
-  commandTimeout: COMMAND_TIMEOUT_MS,
-  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 50),
-};
+const CONNECTION_OPTIONS = failFastRedisOptions({ connectTimeoutMs: 5_000, commandTimeoutMs: 5_000 });
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-
-/** `redis://host:port/db` without user or password: the only form of the URL that may be logged. */
-function describeTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.hostname}:${u.port || '6379'}${u.pathname.length > 1 ? u.pathname : ''}`;
-  } catch {
-    return '(unparseable redis url)';
-  }
-}
 
 interface Watched {
   conn: Redis;
@@ -116,7 +88,7 @@ async function shutdown(conn: Redis): Promise<void> {
 export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
   const logger = options.logger ?? silentLogger;
   const prefix = options.keyPrefix ?? '';
-  const target = describeTarget(url);
+  const target = describeRedisTarget(url);
   let closed = false;
   const isClosing = () => closed;
 

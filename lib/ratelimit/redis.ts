@@ -1,9 +1,10 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { RateLimiter, RateLimitRule } from './types.ts';
 import { checkConsume, errorMessage, ruleId, toDecision } from './validate.ts';
+import { describeRedisTarget, failFastRedisOptions } from '../kv/redis-connection.ts';
 
 export interface RedisRateLimiterOptions {
   /** Prepended to every key (then `rl:<rule name>:<points>:<durationMs>:<key>`). */
@@ -22,30 +23,8 @@ export interface RedisRateLimiterOptions {
 export type RedisRateLimiterTarget = string | { client: Redis };
 
 const DEFAULT_TIMEOUT_MS = 1_000;
-const CONNECT_TIMEOUT_MS = 2_000;
-const MAX_RECONNECT_DELAY_MS = 2_000;
+const CONNECTION_OPTIONS = failFastRedisOptions({ connectTimeoutMs: 2_000, commandTimeoutMs: DEFAULT_TIMEOUT_MS });
 
-/**
- * Fail fast while disconnected: no offline queue, nothing held for a resend, a short command timeout.
- * Reconnection itself never gives up.
- */
-const CONNECTION_OPTIONS: RedisOptions = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  autoResendUnfulfilledCommands: false,
-  connectTimeout: CONNECT_TIMEOUT_MS,
-  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 50),
-};
-
-/** `redis://host:port/db` without user or password: the only form of the URL that may be logged. */
-function describeTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.hostname}:${u.port || '6379'}${u.pathname.length > 1 ? u.pathname : ''}`;
-  } catch {
-    return '(unparseable redis url)';
-  }
-}
 
 /** Resolves once a client that is still connecting has either connected or failed its attempt. */
 function firstAttempt(conn: Redis): Promise<void> {
@@ -111,7 +90,7 @@ export function createRedisRateLimiter(target: RedisRateLimiterTarget, options: 
   let closed = false;
 
   const owned = typeof target === 'string';
-  const where = owned ? describeTarget(target) : 'the given client';
+  const where = owned ? describeRedisTarget(target) : 'the given client';
   const client: Redis = owned
     ? new Redis(target, { ...CONNECTION_OPTIONS, commandTimeout: timeoutMs, connectionName: 'gaia-ratelimit' })
     : target.client;
