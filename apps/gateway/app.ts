@@ -34,7 +34,18 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(requestId());
   app.use(accessLog({ logger }));
   app.use(cors({ origins: options.corsOrigins }));
-  app.use(secureHeaders({ crossOriginResourcePolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      crossOriginEmbedderPolicy: false,
+      // Obsolete or browser-document-only headers: an API response gains nothing from them (each costs a header set).
+      xXssProtection: false,
+      xDownloadOptions: false,
+      xDnsPrefetchControl: false,
+      xPermittedCrossDomainPolicies: false,
+      originAgentCluster: false,
+    }),
+  );
   app.use(bodyLimit(options.bodyLimitBytes));
   const identity = createGatewayIdentity(deps);
   app.use(identity.authenticate);
