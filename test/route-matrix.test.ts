@@ -7,7 +7,7 @@ import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../lib/auth/internal-t
 import { ALWAYS_PUBLIC_PATHS } from '../lib/auth/middleware.ts';
 import { generateSigningKey, type SigningKey } from '../lib/auth/signing-keys.ts';
 import { signToken } from '../lib/auth/tokens.ts';
-import { ROLES, type Principal } from '../lib/auth/types.ts';
+import { GATEWAY_SERVICE_PRINCIPAL, type Principal, ROLES } from '../lib/auth/types.ts';
 import type { ServiceName } from '../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
 
@@ -107,13 +107,12 @@ describe('route matrix', () => {
   it('an authenticated caller without the permission → 403; one with every role → allowed past auth', async () => {
     const nobody = user([]);
     const everything = user([...ROLES]);
-    const service = { userId: 'gateway', email: null, roles: [], authType: 'service' } satisfies Principal;
     for (const route of routes) {
       const where = `${route.method} ${route.path}`;
       const internal = SERVICE_ONLY.test(route.path);
       const weak = await call(route, await signInternalToken(key, nobody, { audience: route.service }));
       expect(weak.status, where).toBe(403);
-      const strong = await call(route, await signInternalToken(key, internal ? service : everything, { audience: route.service }));
+      const strong = await call(route, await signInternalToken(key, internal ? GATEWAY_SERVICE_PRINCIPAL : everything, { audience: route.service }));
       expect([401, 403], where).not.toContain(strong.status);
     }
   });

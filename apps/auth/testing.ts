@@ -11,6 +11,22 @@ import { createOutboxMailer } from './mail/outbox-mailer.ts';
 import { ScryptHasher } from './node/scrypt-hasher.ts';
 import { registerIdentityRoutes } from './routes/register.ts';
 
+/** GAIA-API §10's exact key sets: a user, a session, and the session response (with its top-level copies). */
+export const GAIA_USER_KEYS = [
+  'app_metadata',
+  'aud',
+  'created_at',
+  'email',
+  'email_confirmed_at',
+  'id',
+  'last_sign_in_at',
+  'role',
+  'updated_at',
+  'user_metadata',
+];
+export const GAIA_SESSION_KEYS = ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type', 'user'];
+export const GAIA_SESSION_RESPONSE_KEYS = ['access_token', 'expires_in', 'refresh_token', 'session', 'token_type', 'user'];
+
 /** The `iss` of tokens issued in tests. */
 export const TEST_ISSUER = 'https://auth.gaia.test';
 

@@ -24,3 +24,11 @@ export interface Principal {
   /** The API key's id when authenticated by key. */
   keyId?: string;
 }
+
+/** The gateway itself, when it calls the auth service's internal routes (key verification, provisioning). */
+export const GATEWAY_SERVICE_PRINCIPAL: Readonly<Principal> = Object.freeze({
+  userId: 'gateway',
+  email: null,
+  roles: [],
+  authType: 'service',
+});

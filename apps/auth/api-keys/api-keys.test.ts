@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../lib/auth/types.ts';
+import { GATEWAY_SERVICE_PRINCIPAL, type Principal } from '../../../lib/auth/types.ts';
 import type { Db } from '../../../lib/db/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
 import { kvBackends } from '../../../lib/testing/kv.ts';
@@ -15,7 +15,6 @@ import {
   accessApp,
   accessDeps,
   createUser,
-  gatewayService,
   isolatedDb,
 } from './test-support.ts';
 import { flushKeyUsage, pendingKeyUses, startKeyUsageFlusher } from './usage.ts';
@@ -297,16 +296,16 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
   it('verifies keys for the gateway on the internal route', async () => {
     const owner = await createUser(deps, ['user', 'kb_viewer']);
     const { key, id } = await create(owner, { name: 'gw' });
-    const ok = await call(gatewayService, 'POST', '/internal/api-keys/verify', { key });
+    const ok = await call(GATEWAY_SERVICE_PRINCIPAL, 'POST', '/internal/api-keys/verify', { key });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({
       principal: { userId: owner.userId, email: owner.email, roles: ['user', 'kb_viewer'], authType: 'api_key', keyId: id },
     });
-    const bad = await call(gatewayService, 'POST', '/internal/api-keys/verify', { key: `${key}x` });
+    const bad = await call(GATEWAY_SERVICE_PRINCIPAL, 'POST', '/internal/api-keys/verify', { key: `${key}x` });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', details: { reason: 'invalid_api_key' } } });
     expect((await call(owner, 'POST', '/internal/api-keys/verify', { key })).status).toBe(403);
-    expect((await call(gatewayService, 'GET', '/api/v1/auth/api-keys')).status).toBe(403);
+    expect((await call(GATEWAY_SERVICE_PRINCIPAL, 'GET', '/api/v1/auth/api-keys')).status).toBe(403);
   });
 
   it('answers 404 when the calling user does not exist', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../../../lib/auth/internal-token.ts';
 import { generateSigningKey } from '../../../lib/auth/signing-keys.ts';
-import type { Principal } from '../../../lib/auth/types.ts';
+import { GATEWAY_SERVICE_PRINCIPAL, type Principal } from '../../../lib/auth/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
 import type { CreatedApiKey } from './routes/create-api-key.ts';
 import type { Team } from './routes/create-team.ts';
@@ -11,7 +11,6 @@ import {
   accessApp,
   accessDeps,
   createUser,
-  gatewayService,
   isolatedDb,
 } from './test-support.ts';
 
@@ -104,7 +103,7 @@ describe.each(dbBackends())('access routes: authentication and authorisation on 
       method: 'POST',
       target: async () => ({ path: '/internal/api-keys/verify', body: { key: (await newKey()).key } }),
       denied: () => admin,
-      allowed: () => gatewayService,
+      allowed: () => GATEWAY_SERVICE_PRINCIPAL,
       status: 200,
     },
     {

@@ -15,6 +15,7 @@ import { VERSION } from '../../../lib/version.ts';
 import { authMigrations } from '../db/migrations.ts';
 import type { AuthDeps, AuthSettings } from '../deps.ts';
 import { registerAccessRoutes } from './register.ts';
+import { testAuthSettings } from '../testing.ts';
 
 export interface IsolatedDb {
   db: Db;
@@ -56,17 +57,8 @@ export async function isolatedDb(backend: DbBackend): Promise<IsolatedDb> {
   };
 }
 
-export const testSettings = (overrides: Partial<AuthSettings> = {}): AuthSettings => ({
-  issuer: 'https://auth.test',
-  accessTokenTtlS: 900,
-  refreshTokenTtlS: 30 * 24 * 3600,
-  apiKeyEnv: 'test',
-  keyRotationDays: 30,
-  keyOverlapS: 600,
-  requireEmailConfirmation: false,
-  internalPublicKeys: [],
-  ...overrides,
-});
+/** The shared test settings ({@link testAuthSettings}) with a short key overlap. */
+export const testSettings = (overrides: Partial<AuthSettings> = {}): AuthSettings => testAuthSettings({ keyOverlapS: 600, ...overrides });
 
 /** Auth deps on a test runtime, with a clock tests can move (`advance`). */
 export interface AccessTestDeps extends AuthDeps {
@@ -132,6 +124,3 @@ export async function accessApp(deps: AuthDeps): Promise<AccessTestApp> {
     },
   };
 }
-
-/** The service identity the gateway uses to call internal routes. */
-export const gatewayService: Principal = { userId: 'gateway', email: null, roles: [], authType: 'service' };

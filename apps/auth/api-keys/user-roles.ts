@@ -1,7 +1,8 @@
-import { type Principal, ROLES, type Role } from '../../../lib/auth/types.ts';
+import type { Principal, Role } from '../../../lib/auth/types.ts';
 import type { SqlRunner } from '../../../lib/db/types.ts';
 import { ApiError } from '../../../lib/errors/api-error.ts';
 import type { AuthDeps } from '../deps.ts';
+import { inRoleOrder } from '../users/roles.ts';
 import { invalidateUserKeys } from './store.ts';
 import { type Membership, teamsOf } from './teams.ts';
 
@@ -12,8 +13,6 @@ export interface UserAccess {
   created_at: string;
   teams: Membership[];
 }
-
-const inRoleOrder = (roles: readonly string[]): Role[] => ROLES.filter((role) => roles.includes(role));
 
 /**
  * A user's email, roles and teams; 404 when there is no such user.

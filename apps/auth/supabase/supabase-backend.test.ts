@@ -1,25 +1,24 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dbBackends } from '../../../lib/testing/db.ts';
-import { createIdentityTestApp, createIdentityTestbed, type IdentityTestbed, postJson, testAuthSettings, uniqueEmail } from '../testing.ts';
+import {
+  createIdentityTestApp,
+  createIdentityTestbed,
+  GAIA_SESSION_KEYS,
+  GAIA_SESSION_RESPONSE_KEYS,
+  GAIA_USER_KEYS,
+  type IdentityTestbed,
+  postJson,
+  testAuthSettings,
+  uniqueEmail,
+} from '../testing.ts';
 import { findUserById } from '../users/find-user.ts';
 import { type FakeSupabase, startFakeSupabase } from './fake-supabase.ts';
 
 const PASSWORD = 'tulip-orbit-9';
-const USER_KEYS = [
-  'app_metadata',
-  'aud',
-  'created_at',
-  'email',
-  'email_confirmed_at',
-  'id',
-  'last_sign_in_at',
-  'role',
-  'updated_at',
-  'user_metadata',
-];
-const SESSION_KEYS = ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type', 'user'];
-const SESSION_RESPONSE_KEYS = ['access_token', 'expires_in', 'refresh_token', 'session', 'token_type', 'user'];
+const USER_KEYS = GAIA_USER_KEYS;
+const SESSION_KEYS = GAIA_SESSION_KEYS;
+const SESSION_RESPONSE_KEYS = GAIA_SESSION_RESPONSE_KEYS;
 const PREFIXES = ['/auth', '/api/v1/auth', '/api/v0.3/auth'];
 const keys = (value: unknown) => Object.keys(value as object).sort();
 

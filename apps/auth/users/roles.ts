@@ -10,7 +10,15 @@ export const DEFAULT_ROLE: Role = 'user';
  */
 export async function rolesOf(db: SqlRunner, userId: string): Promise<Role[]> {
   const rows = await db.query<{ role: string }>('select role from auth.user_roles where user_id = $1', [userId]);
-  const held = new Set(rows.map((r) => r.role));
+  return inRoleOrder(rows.map((r) => r.role));
+}
+
+/**
+ * The known roles among `roles`, in the platform's role order (unknown values dropped).
+ * @example inRoleOrder(['user', 'admin']) // ['admin', 'user']
+ */
+export function inRoleOrder(roles: readonly string[]): Role[] {
+  const held = new Set(roles);
   return ROLES.filter((role) => held.has(role));
 }
 

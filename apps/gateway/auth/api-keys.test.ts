@@ -14,8 +14,7 @@ import {
   createGatewayTestbed,
   eventually,
   type GatewayTestbed,
-  redisKvGroup,
-  requiredRedisUrl,
+  kvGroupBackends,
   signUp,
 } from './testing.ts';
 
@@ -103,17 +102,7 @@ describe('API key verifier', () => {
   });
 });
 
-const redisUrl = requiredRedisUrl();
-const backends: { name: string; group: () => { client(): Kv; close(): Promise<void> } }[] = [
-  {
-    name: 'one in-memory KV',
-    group: () => {
-      const kv = createMemoryKv();
-      return { client: () => kv, close: () => kv.close() };
-    },
-  },
-  ...(redisUrl ? [{ name: 'Redis, a client each', group: () => redisKvGroup(redisUrl) }] : []),
-];
+const backends = kvGroupBackends();
 
 describe.each(backends)('two gateway instances on $name', ({ group: makeGroup }) => {
   let group: ReturnType<typeof makeGroup>;

@@ -12,14 +12,6 @@ export const ANONYMOUS_PRINCIPAL: Readonly<Principal> = Object.freeze({
   authType: 'anonymous',
 });
 
-/** The gateway itself, when it calls the auth service's internal routes (key verification, provisioning). */
-export const GATEWAY_SERVICE_PRINCIPAL: Readonly<Principal> = Object.freeze({
-  userId: 'gateway',
-  email: null,
-  roles: [],
-  authType: 'service',
-});
-
 export interface IdentityTokensOptions {
   /** Lifetime of each token in seconds. Default 60 (what services accept, with their clock tolerance). */
   ttlSeconds?: number;

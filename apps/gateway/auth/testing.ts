@@ -4,6 +4,7 @@ import type { PlatformApps } from '../../../all-in-one/build.ts';
 import { createInternalTokenVerifier, INTERNAL_TOKEN_HEADER } from '../../../lib/auth/internal-token.ts';
 import { generateSigningKey, type SigningKey } from '../../../lib/auth/signing-keys.ts';
 import type { Principal } from '../../../lib/auth/types.ts';
+import { createMemoryKv } from '../../../lib/kv/memory.ts';
 import { createRedisKv } from '../../../lib/kv/redis.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
@@ -30,6 +31,21 @@ export function requiredRedisUrl(env: Record<string, string | undefined> = proce
   const url = env.REDIS_URL || undefined;
   if (env.CI === 'true' && !url) throw new Error('CI must set REDIS_URL: the multi-instance gateway tests need a real Redis');
   return url;
+}
+
+/** What a group of gateway instances shares: one in-memory KV, or (with `REDIS_URL`) a Redis client each. */
+export function kvGroupBackends(): { name: string; group: () => { client(): Kv; close(): Promise<void> } }[] {
+  const redisUrl = requiredRedisUrl();
+  return [
+    {
+      name: 'one in-memory KV',
+      group: () => {
+        const kv = createMemoryKv();
+        return { client: () => kv, close: () => kv.close() };
+      },
+    },
+    ...(redisUrl ? [{ name: 'Redis, a client each', group: () => redisKvGroup(redisUrl) }] : []),
+  ];
 }
 
 /** Redis KV clients sharing one fresh key prefix (as separate processes would), and the cleanup of that prefix. */

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryKv } from '../../../lib/kv/memory.ts';
-import type { Kv } from '../../../lib/kv/types.ts';
 import {
   bearer,
   createGatewayTestbed,
   eventually,
   type GatewayTestbed,
   identityEchoService,
-  redisKvGroup,
-  requiredRedisUrl,
+  kvGroupBackends,
   signUp,
   type TestUser,
 } from '../auth/testing.ts';
@@ -173,17 +171,7 @@ describe('gateway response cache', () => {
   });
 });
 
-const redisUrl = requiredRedisUrl();
-const backends: { name: string; group: () => { client(): Kv; close(): Promise<void> } }[] = [
-  {
-    name: 'one in-memory KV',
-    group: () => {
-      const kv = createMemoryKv();
-      return { client: () => kv, close: () => kv.close() };
-    },
-  },
-  ...(redisUrl ? [{ name: 'Redis, a client each', group: () => redisKvGroup(redisUrl) }] : []),
-];
+const backends = kvGroupBackends();
 
 describe.each(backends)('cache invalidation across two gateway instances on $name', ({ group: makeGroup }) => {
   let group: ReturnType<typeof makeGroup>;

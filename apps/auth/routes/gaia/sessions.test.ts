@@ -6,6 +6,9 @@ import type { AuthDeps, PasswordHasher } from '../../deps.ts';
 import {
   createIdentityTestApp,
   createIdentityTestbed,
+  GAIA_SESSION_KEYS,
+  GAIA_SESSION_RESPONSE_KEYS,
+  GAIA_USER_KEYS,
   type IdentityTestbed,
   postJson,
   TEST_ISSUER,
@@ -16,20 +19,9 @@ import {
 import { provisionExternalUser } from '../../users/provision-external-user.ts';
 
 const PASSWORD = 'tulip-orbit-9';
-const USER_KEYS = [
-  'app_metadata',
-  'aud',
-  'created_at',
-  'email',
-  'email_confirmed_at',
-  'id',
-  'last_sign_in_at',
-  'role',
-  'updated_at',
-  'user_metadata',
-];
-const SESSION_KEYS = ['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type', 'user'];
-const SESSION_RESPONSE_KEYS = ['access_token', 'expires_in', 'refresh_token', 'session', 'token_type', 'user'];
+const USER_KEYS = GAIA_USER_KEYS;
+const SESSION_KEYS = GAIA_SESSION_KEYS;
+const SESSION_RESPONSE_KEYS = GAIA_SESSION_RESPONSE_KEYS;
 const keys = (value: unknown) => Object.keys(value as object).sort();
 
 interface Json {
