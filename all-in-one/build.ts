@@ -11,8 +11,11 @@ import { createApp as createGatewayApp } from '../apps/gateway/app.ts';
 import type { GatewayOptions } from '../apps/gateway/deps.ts';
 import type { GatewayEnv } from '../apps/gateway/env.ts';
 import { createApp as createKbApp } from '../apps/kb/app.ts';
-import { startKb } from '../apps/kb/deps.ts';
+import { authTeamDirectory } from '../apps/kb/access/teams.ts';
+import type { KbSettings } from '../apps/kb/config.ts';
+import { createKbDeps, startKb } from '../apps/kb/deps.ts';
 import { createApp as createWebApp } from '../apps/web/app.ts';
+import { createIdentityTokens } from '../lib/auth/identity-tokens.ts';
 import type { SigningKey } from '../lib/auth/signing-keys.ts';
 import type { Db } from '../lib/db/types.ts';
 import type { AppEnv } from '../lib/http/env.ts';
@@ -24,6 +27,7 @@ import type { RateLimiter } from '../lib/ratelimit/types.ts';
 import { internalVerifierFor } from '../lib/platform/internal-auth.ts';
 import { Readiness } from '../lib/readiness/readiness.ts';
 import { inProcessClient } from '../lib/service/client.ts';
+import { servicePrincipal, withIdentity } from '../lib/service/identity-client.ts';
 import type { ServiceClient, ServiceName } from '../lib/service/types.ts';
 
 export interface PlatformInput {
@@ -36,6 +40,10 @@ export interface PlatformInput {
   auth: Omit<AuthSettings, 'internalPublicKeys'>;
   passwordHasher: PasswordHasher;
   gateway: GatewayOptions;
+  /** The knowledge base: where its clone lives, its remote, webhook secret and embeddings provider. */
+  kb: KbSettings;
+  /** The file system the knowledge base's clone lives on. */
+  fs: typeof import('node:fs');
   /**
    * The gateway's rate limiter (Redis or Upstash when several processes share the limits). Default: an in-memory
    * one, owned (and closed by `stop()`) by the platform.
@@ -89,7 +97,10 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   const withVerifier = (service: 'chat' | 'asset' | 'kb') => ({ ...part(service), internalVerifier: internalVerifierFor(service, authClient) });
   const chat = withVerifier('chat');
   const asset = withVerifier('asset');
-  const kb = withVerifier('kb');
+  const kbPart = withVerifier('kb');
+  // The kb service asks auth for team memberships as itself, with a token signed like the gateway's.
+  const asKb = withIdentity(authClient, createIdentityTokens(input.internalKey), servicePrincipal('kb'));
+  const kb = createKbDeps({ ...kbPart, teams: authTeamDirectory(asKb, kbPart.logger), settings: input.kb, fs: input.fs });
   const started = Promise.all([startAuth(auth), startChat(chat), startAsset(asset), startKb(kb)]).then(() => undefined);
   const stopKeyUsage = startKeyUsageFlusher(auth);
   const services = { auth: authApp, chat: createChatApp(chat), asset: createAssetApp(asset), kb: createKbApp(kb) };
@@ -131,6 +142,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
     stop() {
       for (const readiness of readinessList) readiness.stop();
       stopKeyUsage();
+      kb.kb.stop();
       if (!input.rateLimiter) void rateLimiter.close?.();
     },
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
 import { AuthFields, authChecks } from '../apps/auth/config.ts';
 import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
+import { KbFields, kbChecks } from '../apps/kb/config.ts';
 import { bool, port } from '../lib/config/fields.ts';
 
 /**
@@ -12,6 +13,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
   .extend({
     ...GatewayBehaviourFields,
     ...AuthFields,
+    ...KbFields,
     // On a laptop nobody reads the outbox to confirm an address: sign-ups get a session at once unless asked.
     REQUIRE_EMAIL_CONFIRMATION: bool(false),
     HOST: z.string().default('127.0.0.1'),
@@ -23,6 +25,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
   .superRefine((config, ctx) => {
     commonChecks(config, ctx);
     authChecks(config, ctx);
+    kbChecks(config, ctx);
   });
 
 export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { authSettings } from '../apps/auth/config.ts';
+import { kbSettings } from '../apps/kb/config.ts';
 import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
 import { gatewayOptions } from '../apps/gateway/config.ts';
 import { SWAGGER_FILES } from '../apps/gateway/routes/docs/get-docs.ts';
@@ -55,6 +57,8 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     docsAssets: packageAssets('swagger-ui-dist', 'swagger-ui.css', SWAGGER_FILES),
     staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),
     publicGatewayUrl: config.PUBLIC_GATEWAY_URL ?? gatewayUrl,
+    kb: kbSettings(config, config.DATA_DIR),
+    fs,
   });
 
   const serve = (name: string, fetch: (request: Request) => Response | Promise<Response>, port: number) =>

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { testAuthSettings } from '../apps/auth/testing.ts';
+import { testKbSettings } from '../apps/kb/testing/settings.ts';
 import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
 import { generateSigningKey } from '../lib/auth/signing-keys.ts';
 import type { AssetSource } from '../lib/http/assets.ts';
@@ -9,7 +11,8 @@ const noAssets: AssetSource = async () => null;
 
 /**
  * The whole platform in-process on a test runtime (embedded or real backends): cheap password hashing, test auth
- * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files,
+ * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files, a
+ * fresh local knowledge-base repository in a temp dir,
  * and the gateway on the runtime's KV with an in-memory rate limiter (pass `rateLimiter` for a Redis one).
  * @example const platform = await buildTestPlatform(runtime); await platform.started; await platform.gateway.request('/health');
  */
@@ -26,6 +29,8 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     docsAssets: noAssets,
     staticAssets: noAssets,
     publicGatewayUrl: 'http://localhost:8666',
+    kb: testKbSettings(),
+    fs,
     ...overrides,
   });
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_PUBLIC_PATHS } from '../apps/auth/app.ts';
+import { KB_PUBLIC_PATHS } from '../apps/kb/app.ts';
 import { needsCredentials, wireFormat } from '../apps/gateway/auth/paths.ts';
 import type { PlatformApps } from '../all-in-one/build.ts';
 import { buildTestPlatform } from '../all-in-one/testing.ts';
@@ -19,7 +20,7 @@ import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
  * role (or, for `/internal/*`, the gateway's service identity) → neither 401 nor 403
  * (the route may still refuse the made-up ids and bodies with 400/404/422 — the routes' own tests cover 2xx).
  */
-const PUBLIC: Partial<Record<ServiceName, RegExp[]>> = { auth: AUTH_PUBLIC_PATHS };
+const PUBLIC: Partial<Record<ServiceName, readonly RegExp[]>> = { auth: AUTH_PUBLIC_PATHS, kb: KB_PUBLIC_PATHS };
 const SERVICE_ONLY = /^\/internal\//;
 
 let runtime: TestRuntime;

@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, Row, SqlRunner } from './types.ts';
 
 export interface PgliteDbOptions {
@@ -6,13 +7,24 @@ export interface PgliteDbOptions {
   dataDir?: string;
 }
 
-function runnerOf(tx: Transaction): SqlRunner {
+/** A transaction's runner, remembering the first failed statement (PostgreSQL then only rolls back). */
+function runnerOf(tx: Transaction): SqlRunner & { failure: () => unknown } {
+  let failed: { error: unknown } | undefined;
+  const watch = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      failed ??= { error };
+      throw error;
+    }
+  };
   return {
     query: async <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-      (await tx.query<T>(sql, [...params])).rows,
+      (await watch(tx.query<T>(sql, [...params]))).rows,
     exec: async (sql: string) => {
-      await tx.exec(sql);
+      await watch(tx.exec(sql));
     },
+    failure: () => failed?.error,
   };
 }
 
@@ -33,7 +45,8 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
     const { mkdir } = await import('node:fs/promises');
     await mkdir(dataDir, { recursive: true });
   }
-  const pg = await PGlite.create(dataDir);
+  // pgvector is loaded always (it costs nothing until `create extension vector`), so semantic search works embedded.
+  const pg = await PGlite.create(dataDir, { extensions: { vector } });
   let closing: Promise<void> | undefined;
   const open = () => {
     if (closing) throw new Error('Database is closed');
@@ -51,7 +64,15 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db>
     },
     async transaction(fn) {
       open();
-      return pg.transaction((tx) => fn(runnerOf(tx)));
+      return pg.transaction(async (tx) => {
+        const runner = runnerOf(tx);
+        const result = await fn(runner);
+        // PGlite 0.5.14 would report success for a transaction PostgreSQL rolled back (fn swallowed a failed
+        // statement); throwing makes it roll back and reject, like postgres.js.
+        const failure = runner.failure();
+        if (failure !== undefined) throw failure;
+        return result;
+      });
     },
     async ping() {
       open();

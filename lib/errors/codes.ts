@@ -20,6 +20,22 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   NOT_READY: 'NOT_READY',
   GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
+  /** The knowledge base is still cloning or indexing its repository (with `Retry-After`). */
+  KB_NOT_READY: 'KB_NOT_READY',
+  /** A document path that is absolute, climbs out (`..`), touches `.git`, or has no document extension. */
+  KB_INVALID_PATH: 'KB_INVALID_PATH',
+  /** A path or filter outside `shared/`, `users/<id>/`, `teams/<id>/`. */
+  KB_UNKNOWN_NAMESPACE: 'KB_UNKNOWN_NAMESPACE',
+  /** Document content that is not UTF-8 text. */
+  KB_BINARY_CONTENT: 'KB_BINARY_CONTENT',
+  /** Front matter that is not a YAML mapping. */
+  KB_INVALID_FRONT_MATTER: 'KB_INVALID_FRONT_MATTER',
+  /** Semantic search needs an embeddings provider and pgvector. */
+  KB_SEMANTIC_UNAVAILABLE: 'KB_SEMANTIC_UNAVAILABLE',
+  /** Both the platform and the remote changed the same files; nothing was merged. */
+  KB_SYNC_CONFLICT: 'KB_SYNC_CONFLICT',
+  /** The Git remote could not be reached, refused the credentials or the push. */
+  KB_REMOTE_FAILED: 'KB_REMOTE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -42,6 +58,14 @@ export const errorStatus = {
   SERVICE_UNAVAILABLE: 503,
   NOT_READY: 503,
   GATEWAY_TIMEOUT: 504,
+  KB_NOT_READY: 503,
+  KB_INVALID_PATH: 400,
+  KB_UNKNOWN_NAMESPACE: 400,
+  KB_BINARY_CONTENT: 415,
+  KB_INVALID_FRONT_MATTER: 400,
+  KB_SEMANTIC_UNAVAILABLE: 503,
+  KB_SYNC_CONFLICT: 409,
+  KB_REMOTE_FAILED: 502,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof errorStatus)[ErrorCode];

@@ -7,6 +7,7 @@ import { registerDeleteTeamMember } from './routes/delete-team-member.ts';
 import { registerGetUserAccess } from './routes/get-user-access.ts';
 import { registerListApiKeys } from './routes/list-api-keys.ts';
 import { registerListTeams } from './routes/list-teams.ts';
+import { registerListUserTeams } from './routes/list-user-teams.ts';
 import { registerPutTeamMember } from './routes/put-team-member.ts';
 import { registerPutUserRoles } from './routes/put-user-roles.ts';
 import { registerRevokeApiKey } from './routes/revoke-api-key.ts';
@@ -15,7 +16,7 @@ import { registerVerifyApiKey } from './routes/verify-api-key.ts';
 
 /**
  * Registers the access-control routes: API keys (`/api/v1/auth/api-keys*`), the gateway's key verification
- * (`/internal/api-keys/verify`), user roles (`/api/v1/auth/admin/users/*`) and teams (`/api/v1/auth/teams*`).
+ * (`/internal/api-keys/verify`), a user's teams for other services (`/internal/users/{id}/teams`), user roles (`/api/v1/auth/admin/users/*`) and teams (`/api/v1/auth/teams*`).
  * Every one needs a principal: mount `authenticateService` in front (none of these paths is public).
  * @example app.use(authenticateService({ verifier })); registerAccessRoutes(app, deps);
  */
@@ -29,6 +30,7 @@ export function registerAccessRoutes(app: OpenAPIHono<AppEnv>, deps: AuthDeps): 
   registerPutUserRoles(app, deps);
   registerCreateTeam(app, deps);
   registerListTeams(app, deps);
+  registerListUserTeams(app, deps);
   registerPutTeamMember(app, deps);
   registerDeleteTeamMember(app, deps);
 }

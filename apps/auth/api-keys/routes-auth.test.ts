@@ -107,6 +107,14 @@ describe.each(dbBackends())('access routes: authentication and authorisation on 
       status: 200,
     },
     {
+      operationId: 'listUserTeams',
+      method: 'GET',
+      target: async () => ({ path: `/internal/users/${someone.userId}/teams` }),
+      denied: () => admin,
+      allowed: () => GATEWAY_SERVICE_PRINCIPAL,
+      status: 200,
+    },
+    {
       operationId: 'getUserAccess',
       method: 'GET',
       target: async () => ({ path: `/api/v1/auth/admin/users/${someone.userId}` }),

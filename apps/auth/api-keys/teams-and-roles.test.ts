@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../lib/auth/types.ts';
+import { GATEWAY_SERVICE_PRINCIPAL, type Principal } from '../../../lib/auth/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
 import { API_KEY_REVOKED_CHANNEL } from './events.ts';
 import { hashApiKey } from './key-format.ts';
@@ -129,6 +129,8 @@ describe.each(dbBackends())('roles and teams on $name', (backend) => {
       expect(await added.json()).toEqual({ user_id: alice.userId, email: alice.email, role: 'member' });
       expect((await teamsSeenBy(alice)).map((x) => [x.id, x.role])).toEqual([[team.id, 'member']]);
       expect(await teamsOf(deps.db, alice.userId)).toEqual([{ id: team.id, name: team.name, role: 'member' }]);
+      const forServices = await call(GATEWAY_SERVICE_PRINCIPAL, 'GET', `/internal/users/${alice.userId}/teams`);
+      expect(await forServices.json()).toEqual({ teams: [{ id: team.id, name: team.name, role: 'member' }] });
 
       const byMember = await call(alice, 'PUT', member(team, bob), { role: 'member' });
       expect(byMember.status).toBe(403);

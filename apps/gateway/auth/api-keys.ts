@@ -5,7 +5,7 @@ import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { parsePrincipal } from './auth-service.ts';
 import { type Subscription, subscribeWithRetry } from './subscribe.ts';
-import { TtlCache } from './ttl-cache.ts';
+import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 
 export interface ApiKeyVerifierOptions {
   kv: Kv;

@@ -3,7 +3,7 @@ import { ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
 import type { JwksDocument } from '../../../lib/auth/verify.ts';
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import { GATEWAY_SERVICE_PRINCIPAL } from '../../../lib/auth/types.ts';
-import type { IdentityTokens } from './identity-tokens.ts';
+import type { IdentityTokens } from '../../../lib/auth/identity-tokens.ts';
 
 /** The auth service did not answer as expected (down, 5xx, a response we cannot read): not the caller's fault. */
 export class CredentialStoreError extends Error {

@@ -306,7 +306,7 @@ describe('Supabase tokens at the gateway', () => {
 
 describe('identity tokens', () => {
   it('are signed per principal and audience and reused for part of their lifetime', async () => {
-    const { createIdentityTokens } = await import('./identity-tokens.ts');
+    const { createIdentityTokens } = await import('../../../lib/auth/identity-tokens.ts');
     let now = Date.now();
     const tokens = createIdentityTokens(await generateSigningKey('t'), { now: () => now });
     const ada: Principal = { userId: crypto.randomUUID(), email: 'ada@example.com', roles: ['user'], authType: 'jwt' };

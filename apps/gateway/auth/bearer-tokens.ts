@@ -5,7 +5,7 @@ import { createJwtVerifier, type JwksDocument, TokenError } from '../../../lib/a
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { parsePrincipal } from './auth-service.ts';
-import { TtlCache } from './ttl-cache.ts';
+import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 
 /** `aud` of the access tokens the auth service issues (`ACCESS_TOKEN_AUDIENCE` in apps/auth/sessions/access-token.ts). */
 export const ACCESS_TOKEN_AUDIENCE = 'authenticated';

@@ -8,7 +8,7 @@ import { createApiKeyVerifier } from './api-keys.ts';
 import { authServiceCalls } from './auth-service.ts';
 import { authenticate } from './authenticate.ts';
 import { createBearerVerifier } from './bearer-tokens.ts';
-import { ANONYMOUS_PRINCIPAL, createIdentityTokens } from './identity-tokens.ts';
+import { ANONYMOUS_PRINCIPAL, createIdentityTokens } from '../../../lib/auth/identity-tokens.ts';
 
 export interface GatewayIdentity {
   /** Establishes `c.var.principal` and refuses requests without valid credentials outside public paths. */

@@ -21,16 +21,19 @@ export const AUTH_SERVICE_PUBLIC_PATHS: readonly RegExp[] = [
   /^\/\.well-known\/jwks\.json$/,
 ];
 
-/** GAIA's public routes served by services (GAIA-API §3). */
-const GAIA_PUBLIC_PATHS = new Set(['/api/v1/assets/test', '/api/v0.3/locations/nearby']);
+/**
+ * Public routes served by services: GAIA's (GAIA-API §3) and the knowledge base's Git webhook, which the kb service
+ * authenticates by its signature.
+ */
+const SERVICE_PUBLIC_PATHS = new Set(['/api/v1/assets/test', '/api/v0.3/locations/nearby', '/api/v1/kb/webhook']);
 
 /**
  * Whether a path needs no credentials at the gateway (valid credentials are still used there): the gateway's own
- * routes, the auth service's public paths, `/api/v1/assets/test` and `/api/v0.3/locations/nearby`.
+ * routes, the auth service's public paths, `/api/v1/assets/test`, `/api/v0.3/locations/nearby` and the KB webhook.
  * @example isPublicPath('/api/v1/auth/login') // true
  */
 export function isPublicPath(path: string): boolean {
-  return isGatewayOwnPath(path) || GAIA_PUBLIC_PATHS.has(path) || AUTH_SERVICE_PUBLIC_PATHS.some((pattern) => pattern.test(path));
+  return isGatewayOwnPath(path) || SERVICE_PUBLIC_PATHS.has(path) || AUTH_SERVICE_PUBLIC_PATHS.some((pattern) => pattern.test(path));
 }
 
 /**

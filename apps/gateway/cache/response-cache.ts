@@ -3,7 +3,7 @@ import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { pathAndQuery } from '../../../lib/service/client.ts';
 import { subscribeWithRetry } from '../auth/subscribe.ts';
-import { TtlCache } from '../auth/ttl-cache.ts';
+import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { GatewayEnv } from '../env.ts';
 import { serviceForPath } from '../routes/proxy-table.ts';
 import { cacheability, ifNoneMatches } from './cache-control.ts';

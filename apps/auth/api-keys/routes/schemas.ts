@@ -60,15 +60,7 @@ export const UserAccessSchema = z
   })
   .openapi('UserAccess');
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
+export { json, jsonBody } from '../../../../lib/openapi/json.ts';
 
 /** Any 8-4-4-4-12 hex id (what PostgreSQL's uuid accepts), so a malformed id is a 400, never a database error. */
 export const idParam = (name: string, description: string) =>

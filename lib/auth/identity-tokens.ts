@@ -1,8 +1,8 @@
-import { DEFAULT_INTERNAL_TTL_SECONDS, signInternalToken } from '../../../lib/auth/internal-token.ts';
-import type { SigningKey } from '../../../lib/auth/signing-keys.ts';
-import type { Principal } from '../../../lib/auth/types.ts';
-import type { ServiceName } from '../../../lib/service/types.ts';
-import { TtlCache } from './ttl-cache.ts';
+import { DEFAULT_INTERNAL_TTL_SECONDS, signInternalToken } from './internal-token.ts';
+import type { SigningKey } from './signing-keys.ts';
+import type { Principal } from './types.ts';
+import type { ServiceName } from '../service/types.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
 
 /** Who calls a service when nobody authenticated: services let it reach their public routes only. */
 export const ANONYMOUS_PRINCIPAL: Readonly<Principal> = Object.freeze({

@@ -1,0 +1,56 @@
+import type { SqlRunner } from '../../../lib/db/types.ts';
+import type { ChunkRow, RankedChunk, RankLimits } from './ranked-chunk.ts';
+import { highlighted, MARK_START, MARK_STOP } from './snippet.ts';
+import { type DocumentFilters, filterSql, schemaIdent } from './sql.ts';
+
+const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=30, MinWords=10`;
+
+/**
+ * Full-text ranking of chunks: `websearch_to_tsquery('english', q)` matched against the chunks' tsvector, ranked
+ * with `ts_rank_cd`, at most `perDocument` chunks per document, filters (read scope included) applied in SQL before
+ * the LIMIT; `ts_headline` snippets are computed for the returned rows only.
+ * @example await fulltextChunks({ db, schema: 'kb' }, 'deploy staging', { scope }, { limit: 10, perDocument: 2 });
+ */
+export async function fulltextChunks(
+  deps: { db: SqlRunner; schema: string },
+  q: string,
+  filters: DocumentFilters,
+  limits: RankLimits,
+): Promise<RankedChunk[]> {
+  const s = schemaIdent(deps.schema);
+  const params: unknown[] = [q, limits.perDocument, limits.limit, HEADLINE];
+  const where = filterSql(filters, params);
+  const rows = await deps.db.query<ChunkRow>(
+    `with q as (select websearch_to_tsquery('english', $1::text) as query),
+     matched as (
+       select c.id, c.path, d.title, c.heading, c.content, c.line_start, c.line_end,
+              ts_rank_cd(c.tsv, q.query) as score
+         from ${s}.chunks c
+         join ${s}.documents d on d.path = c.path
+        cross join q
+        where c.tsv @@ q.query and ${where}
+     ),
+     capped as (
+       select m.*, row_number() over (partition by m.path order by m.score desc, m.id) as n from matched m
+     ),
+     top as (
+       select * from capped where n <= $2::int order by score desc, path, line_start limit $3::int
+     )
+     select t.id, t.path, t.title, t.heading, t.content, t.line_start, t.line_end, t.score,
+            ts_headline('english', t.content, q.query, $4::text) as snippet
+       from top t cross join q
+      order by t.score desc, t.path, t.line_start`,
+    params,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    path: r.path,
+    title: r.title,
+    heading: r.heading,
+    content: r.content,
+    snippet: highlighted(r.snippet ?? ''),
+    score: Number(r.score),
+    lineStart: r.line_start,
+    lineEnd: r.line_end,
+  }));
+}
