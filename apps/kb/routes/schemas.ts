@@ -48,7 +48,7 @@ export const IfMatchHeaderSchema = z.object({
     .string()
     .regex(/^(W\/)?"?[0-9a-f]{40}"?$/, 'must be the blob sha of the version you read')
     .optional()
-    .openapi({ param: { name: 'If-Match', in: 'header' }, description: 'Blob sha the document must still have (else 412)' }),
+    .openapi({ param: { name: 'if-match', in: 'header' }, description: 'Blob sha the document must still have (else 412)' }),
 });
 
 /** `If-Match: "<sha>"` → `<sha>`. */
