@@ -6,7 +6,8 @@ import { createApp as createAuthApp } from '../apps/auth/app.ts';
 import { type AuthDeps, type AuthSettings, type PasswordHasher, startAuth } from '../apps/auth/deps.ts';
 import { createOutboxMailer } from '../apps/auth/mail/outbox-mailer.ts';
 import { createApp as createChatApp } from '../apps/chat/app.ts';
-import { startChat } from '../apps/chat/deps.ts';
+import type { ChatSettings } from '../apps/chat/config.ts';
+import { createChatDeps, startChat } from '../apps/chat/deps.ts';
 import { createApp as createGatewayApp } from '../apps/gateway/app.ts';
 import type { GatewayOptions } from '../apps/gateway/deps.ts';
 import type { GatewayEnv } from '../apps/gateway/env.ts';
@@ -40,6 +41,8 @@ export interface PlatformInput {
   auth: Omit<AuthSettings, 'internalPublicKeys'>;
   passwordHasher: PasswordHasher;
   gateway: GatewayOptions;
+  /** The chat service: providers, reliability, tool limits and MCP servers. */
+  chat: ChatSettings;
   /** The knowledge base: where its clone lives, its remote, webhook secret and embeddings provider. */
   kb: KbSettings;
   /** The file system the knowledge base's clone lives on. */
@@ -95,15 +98,23 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   const authApp = createAuthApp(auth);
   const authClient = inProcessClient('auth', (request) => authApp.fetch(request));
   const withVerifier = (service: 'chat' | 'asset' | 'kb') => ({ ...part(service), internalVerifier: internalVerifierFor(service, authClient) });
-  const chat = withVerifier('chat');
   const asset = withVerifier('asset');
   const kbPart = withVerifier('kb');
   // The kb service asks auth for team memberships as itself, with a token signed like the gateway's.
-  const asKb = withIdentity(authClient, createIdentityTokens(input.internalKey), servicePrincipal('kb'));
+  const identityTokens = createIdentityTokens(input.internalKey);
+  const asKb = withIdentity(authClient, identityTokens, servicePrincipal('kb'));
   const kb = createKbDeps({ ...kbPart, teams: authTeamDirectory(asKb, kbPart.logger), settings: input.kb, fs: input.fs });
+  const kbApp = createKbApp(kb);
+  // Chat calls the kb service as the chatting user (KB tools), with identity tokens signed like the gateway's.
+  const chat = createChatDeps({
+    ...withVerifier('chat'),
+    settings: input.chat,
+    kb: inProcessClient('kb', (request) => kbApp.fetch(request)),
+    identityTokens,
+  });
   const started = Promise.all([startAuth(auth), startChat(chat), startAsset(asset), startKb(kb)]).then(() => undefined);
   const stopKeyUsage = startKeyUsageFlusher(auth);
-  const services = { auth: authApp, chat: createChatApp(chat), asset: createAssetApp(asset), kb: createKbApp(kb) };
+  const services = { auth: authApp, chat: createChatApp(chat), asset: createAssetApp(asset), kb: kbApp };
 
   let webFetch: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const clients = {
@@ -143,6 +154,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
       for (const readiness of readinessList) readiness.stop();
       stopKeyUsage();
       kb.kb.stop();
+      void chat.close();
       if (!input.rateLimiter) void rateLimiter.close?.();
     },
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
 import { AuthFields, authChecks } from '../apps/auth/config.ts';
 import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
+import { ChatFields, chatChecks } from '../apps/chat/config.ts';
 import { KbFields, kbChecks } from '../apps/kb/config.ts';
 import { bool, port } from '../lib/config/fields.ts';
 
@@ -14,6 +15,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
     ...GatewayBehaviourFields,
     ...AuthFields,
     ...KbFields,
+    ...ChatFields,
     // On a laptop nobody reads the outbox to confirm an address: sign-ups get a session at once unless asked.
     REQUIRE_EMAIL_CONFIRMATION: bool(false),
     HOST: z.string().default('127.0.0.1'),
@@ -26,6 +28,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
     commonChecks(config, ctx);
     authChecks(config, ctx);
     kbChecks(config, ctx);
+    chatChecks(config, ctx);
   });
 
 export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;

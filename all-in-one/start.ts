@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { authSettings } from '../apps/auth/config.ts';
+import { chatSettings } from '../apps/chat/config.ts';
 import { kbSettings } from '../apps/kb/config.ts';
 import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
 import { gatewayOptions } from '../apps/gateway/config.ts';
@@ -58,6 +59,7 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),
     publicGatewayUrl: config.PUBLIC_GATEWAY_URL ?? gatewayUrl,
     kb: kbSettings(config, config.DATA_DIR),
+    chat: chatSettings(config),
     fs,
   });
 

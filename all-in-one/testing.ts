@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { testAuthSettings } from '../apps/auth/testing.ts';
+import { testChatSettings } from '../apps/chat/testing/settings.ts';
 import { testKbSettings } from '../apps/kb/testing/settings.ts';
 import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
 import { generateSigningKey } from '../lib/auth/signing-keys.ts';
@@ -30,6 +31,7 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     staticAssets: noAssets,
     publicGatewayUrl: 'http://localhost:8666',
     kb: testKbSettings(),
+    chat: testChatSettings(),
     fs,
     ...overrides,
   });

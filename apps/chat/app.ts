@@ -3,6 +3,9 @@ import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
 import { VERSION } from '../../lib/version.ts';
 import type { ChatDeps } from './deps.ts';
+import { registerPostChatV1 } from './routes/gaia/post-chat.ts';
+import { registerPostChatV03 } from './routes/gaia/post-chat-v03.ts';
+import { createGaiaRouter } from './routes/gaia/routers.ts';
 
 /** The chat service: LLM orchestration: providers, streaming, conversations, personas and tool routing. */
 export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
@@ -14,5 +17,11 @@ export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
     authenticate: { verifier: deps.internalVerifier },
     description: 'LLM orchestration: providers, streaming, conversations, personas and tool routing.',
   });
+  const v1 = createGaiaRouter(deps);
+  registerPostChatV1(v1, deps);
+  const v03 = createGaiaRouter(deps);
+  registerPostChatV03(v03, deps);
+  app.route('/api/v1', v1);
+  app.route('/api/v0.3', v03);
   return app;
 }

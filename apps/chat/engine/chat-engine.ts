@@ -1,0 +1,251 @@
+import type { Principal } from '../../../lib/auth/types.ts';
+import type { Logger } from '../../../lib/logging/logger.ts';
+import type { ProviderRegistry, ResolvedModel } from '../providers/registry.ts';
+import { streamWithFallback } from '../providers/reliability.ts';
+import { createConversation, getConversation, titleFromMessage, updateConversation } from '../store/conversations.ts';
+import { appendMessage, historyFor, updateMessage } from '../store/messages.ts';
+import { DEFAULT_PERSONA, getPersona, getPersonaByName } from '../store/personas.ts';
+import type { ChatStore } from '../store/store.ts';
+import type { Conversation, Persona, StoredToolCall } from '../store/types.ts';
+import { filterTools } from '../tools/filter.ts';
+import { runToolLoop, type ToolLoop } from '../tools/loop.ts';
+import type { Tool } from '../tools/types.ts';
+import { type ChatEngine, type ChatRequest, ChatRequestError } from './engine.ts';
+import type { ChatEvent, RouteType, Timings } from './events.ts';
+import { publicFailureMessage } from './failures.ts';
+import { promptMessages, storedToolCalls } from './history.ts';
+import type { ChatProvider, FinishReason, ToolCall, Usage } from './types.ts';
+
+export interface ChatEngineDeps {
+  store: ChatStore;
+  logger: Logger;
+  registry: ProviderRegistry;
+  /** The tools offered to `principal` (KB tools bound to the caller's identity, MCP tools, asset tools). */
+  tools(principal: Principal, context: { conversationId: string; signal: AbortSignal }): Promise<Tool[]>;
+  limits?: Partial<ChatLimits>;
+  now?: () => number;
+}
+
+export interface ChatLimits {
+  /** Provider calls per turn that may use tools. */
+  maxSteps: number;
+  /** Time budget of a whole turn (all steps and tools), ms. */
+  turnTimeoutMs: number;
+  /** Stored messages given to the model as history. */
+  historyMessages: number;
+}
+
+const DEFAULT_LIMITS: ChatLimits = { maxSteps: 5, turnTimeoutMs: 120_000, historyMessages: 40 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The chat engine: resolves conversation, persona and model; stores the user's message before any model work;
+ * runs the tool loop over the model's fallback chain; streams events; stores the reply as it ends (complete, or
+ * partial/error with what was produced when the provider fails, times out or the client goes away).
+ * @example const engine = createChatEngine({ store, logger, registry, tools }); for await (const e of await engine.start(req)) ...
+ */
+export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const now = deps.now ?? (() => performance.now());
+
+  async function personaFor(request: ChatRequest, conversation: Conversation | null): Promise<Persona | null> {
+    if (request.persona) {
+      const found = UUID.test(request.persona) ? await getPersona(deps.store, request.persona) : await getPersonaByName(deps.store, request.persona);
+      if (!found?.isActive) throw new ChatRequestError('unknown_persona', `Unknown persona: ${request.persona}`);
+      return found;
+    }
+    if (conversation?.personaId) {
+      const persona = await getPersona(deps.store, conversation.personaId);
+      if (persona) return persona;
+    }
+    return getPersonaByName(deps.store, DEFAULT_PERSONA);
+  }
+
+  function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): ResolvedModel {
+    const wanted = request.model ?? persona?.defaultModel ?? conversation?.model ?? undefined;
+    const resolved = deps.registry.resolve(wanted ?? undefined);
+    if (!resolved) {
+      throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
+    }
+    return resolved;
+  }
+
+  return {
+    async start(request) {
+      const started = now();
+      const owner = request.principal.userId;
+      let conversation: Conversation | null = null;
+      if (request.conversationId !== null) {
+        conversation = await getConversation(deps.store, owner, request.conversationId);
+        if (!conversation) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
+      }
+      const persona = await personaFor(request, conversation);
+      const resolved = modelFor(request, persona, conversation);
+      conversation ??= await createConversation(deps.store, owner, {
+        title: titleFromMessage(request.message),
+        personaId: persona?.id ?? null,
+        ...(request.model ? { model: resolved.info.id } : {}),
+      });
+      const history = await historyFor(deps.store, conversation.id, { maxMessages: limits.historyMessages });
+      await appendMessage(deps.store, conversation.id, { role: 'user', content: request.message, status: 'complete' });
+      const reply = await appendMessage(deps.store, conversation.id, {
+        role: 'assistant',
+        content: '',
+        status: 'partial',
+        model: resolved.info.id,
+        provider: resolved.info.provider,
+      });
+      return runTurn({ request, conversation, persona, resolved, history, replyId: reply.id, started });
+    },
+  };
+
+  async function* runTurn(turn: {
+    request: ChatRequest;
+    conversation: Conversation;
+    persona: Persona | null;
+    resolved: ResolvedModel;
+    history: Awaited<ReturnType<typeof historyFor>>;
+    replyId: string;
+    started: number;
+  }): AsyncGenerator<ChatEvent> {
+    const { request, conversation, persona, resolved } = turn;
+    const controller = new AbortController();
+    const signal = AbortSignal.any([request.signal, controller.signal]);
+    const log = deps.logger.child({ conversationId: conversation.id, requestId: request.requestId });
+    let text = '';
+    let answered = resolved;
+    let routeType: RouteType = 'direct';
+    let firstText: number | null = null;
+    let llmStart = now();
+    let outcome: { finishReason: FinishReason } | { error: unknown } | null = null;
+    const calls: ToolCall[] = [];
+    const chain = deps.registry.fallbackChain(resolved.info.id);
+    const composite: ChatProvider = {
+      name: 'fallback',
+      async *stream(providerRequest) {
+        const { model: _model, ...rest } = providerRequest;
+        for await (const event of streamWithFallback(chain, rest, {
+          onFallback: (failure, next) =>
+            log.warn('provider failed, falling back', { provider: failure.entry.info.id, kind: failure.error.kind, next: next?.info.id ?? null }),
+        })) {
+          if (event.type === 'selected') answered = event.entry;
+          else yield event;
+        }
+      },
+    };
+    const timings = (): Timings => {
+      const end = now();
+      return {
+        routingMs: llmStart - turn.started,
+        llmMs: end - llmStart,
+        timeToFirstChunkMs: firstText === null ? null : Math.round(firstText - turn.started),
+        totalMs: end - turn.started,
+      };
+    };
+
+    let loop: ToolLoop | undefined;
+    const openLoop = async (): Promise<ToolLoop> => {
+      const offered =
+        request.tools === false || !resolved.info.tools
+          ? []
+          : filterTools(await deps.tools(request.principal, { conversationId: conversation.id, signal }), persona?.allowedTools ?? null);
+      llmStart = now();
+      return runToolLoop({
+        provider: composite,
+        model: resolved.model,
+        messages: promptMessages(persona, turn.history, request.message),
+        tools: offered,
+        maxSteps: limits.maxSteps,
+        deadlineMs: limits.turnTimeoutMs,
+        signal,
+        ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      });
+    };
+
+    try {
+      yield {
+        type: 'start',
+        conversationId: conversation.id,
+        requestId: request.requestId ?? '',
+        created: Math.floor(Date.now() / 1000),
+        model: resolved.info.model,
+      };
+      loop = await openLoop();
+      for await (const event of loop) {
+        if (event.type === 'text') {
+          firstText ??= now();
+          text += event.text;
+          yield { type: 'text', text: event.text };
+        } else if (event.type === 'tool_call') {
+          calls.push(event.call);
+          routeType = event.call.name.startsWith('kb_') ? 'kb_tools' : event.call.name.includes('__') ? 'mcp_agent' : 'tools';
+          yield { type: 'tool_call', call: event.call };
+        } else if (event.type === 'tool_result') {
+          yield { type: 'tool_result', callId: event.callId, name: event.name, content: event.content, isError: event.isError };
+        } else if (event.type === 'finish') {
+          outcome = { finishReason: event.reason };
+        }
+      }
+      outcome ??= { finishReason: 'stop' };
+    } catch (err) {
+      outcome = { error: err };
+    } finally {
+      // Runs on success, on failure, and when the consumer stops early (client gone): stop the provider, store.
+      controller.abort(new Error('chat turn ended'));
+      const result = loop ? await loop.result : null;
+      const usage: Usage = result?.usage ?? { inputTokens: 0, outputTokens: 0 };
+      const failed = outcome === null || 'error' in outcome;
+      const error = outcome && 'error' in outcome ? outcome.error : outcome === null ? new Error('client disconnected') : null;
+      if (error) log.warn('chat reply failed', { error: error instanceof Error ? error.message : String(error), chars: text.length });
+      await storeReply(turn.replyId, conversation, {
+        text,
+        toolCalls: (result && storedToolCalls(result.messages)) ?? (calls.length > 0 ? calls : null),
+        usage,
+        status: failed ? (text === '' ? 'error' : 'partial') : 'complete',
+        error: error ? publicFailureMessage(error) : null,
+        answered,
+      }).catch((err: unknown) => log.error('storing the reply failed', { err }));
+      if (outcome && 'finishReason' in outcome) {
+        yield {
+          type: 'done',
+          finishReason: outcome.finishReason,
+          usage,
+          model: answered.info.model,
+          provider: answered.info.provider,
+          routeType,
+          timings: timings(),
+          messageId: turn.replyId,
+        };
+      } else if (outcome && 'error' in outcome) {
+        yield { type: 'error', message: publicFailureMessage(outcome.error), usage, timings: timings(), messageId: turn.replyId };
+      }
+    }
+  }
+
+  async function storeReply(
+    id: string,
+    conversation: Conversation,
+    reply: {
+      text: string;
+      toolCalls: StoredToolCall[] | null;
+      usage: Usage;
+      status: 'complete' | 'partial' | 'error';
+      error: string | null;
+      answered: ResolvedModel;
+    },
+  ): Promise<void> {
+    await updateMessage(deps.store, id, {
+      content: reply.text,
+      toolCalls: reply.toolCalls,
+      usage: reply.usage,
+      status: reply.status,
+      error: reply.error,
+      model: reply.answered.info.id,
+      provider: reply.answered.info.provider,
+    });
+    if (conversation.preview === '' && reply.text !== '') {
+      await updateConversation(deps.store, conversation.ownerId, conversation.id, { preview: reply.text.slice(0, 200) });
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSse } from '../../../../lib/sse/sse.ts';
+import { LOCAL_MARKER } from '../../providers/local/api.ts';
+import { listMessages } from '../../store/messages.ts';
+import { type ChatTestApp, chatUser, createChatTestApp } from '../../testing/chat-app.ts';
+
+/** GAIA's chat routes on the offline local provider (no model configured, no knowledge base reachable). */
+describe('GAIA chat routes', () => {
+  let t: ChatTestApp;
+  const ada = chatUser();
+  const eve = chatUser();
+
+  beforeAll(async () => {
+    t = await createChatTestApp();
+  });
+  afterAll(() => t.close());
+
+  const events = async (res: Response) => {
+    const out: unknown[] = [];
+    for await (const event of parseSse(res.body!)) out.push(event.data === '[DONE]' ? '[DONE]' : JSON.parse(event.data));
+    return out as Record<string, unknown>[];
+  };
+
+  it('v0.3 answers exactly {response, conversation_id}, from the local provider, and keeps the conversation', async () => {
+    const res = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Hello there', model: 'ignored' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response: string; conversation_id: string };
+    expect(Object.keys(body).sort()).toEqual(['conversation_id', 'response']);
+    expect(body.response.startsWith(LOCAL_MARKER)).toBe(true);
+    expect(body.conversation_id).toMatch(/^[0-9a-f-]{36}$/);
+    const stored = await listMessages(t.deps.store, body.conversation_id, {});
+    expect(stored.map((m) => [m.role, m.status, m.provider])).toEqual([
+      ['user', 'complete', null],
+      ['assistant', 'complete', 'local'],
+    ]);
+    const again = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'More', conversation_id: body.conversation_id });
+    expect(((await again.json()) as { conversation_id: string }).conversation_id).toBe(body.conversation_id);
+  });
+
+  it('v1 answers in OpenAI style with all six _metadata keys, or in the v0.3 format on request', async () => {
+    const res = await t.call(ada, 'POST', '/api/v1/chat', { messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'Hi' }] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown> & { _metadata: Record<string, unknown>; id: string };
+    expect(Object.keys(body).sort()).toEqual(['_metadata', 'choices', 'created', 'id', 'model', 'object', 'usage']);
+    expect(body.object).toBe('chat.completion');
+    expect(Object.keys(body._metadata).sort()).toEqual(['conversation_id', 'llm_time_ms', 'request_id', 'route_type', 'routing_time_ms', 'total_time_ms']);
+    expect(body._metadata.request_id).toBe(body.id);
+    const v03 = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', response_format: 'V0.3' });
+    const v03Body = (await v03.json()) as Record<string, unknown>;
+    expect(Object.keys(v03Body).sort()).toEqual(['_metadata', 'conversation_id', 'message', 'response']);
+    expect(v03Body.message).toBe('Hi');
+    const header = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi' }, { 'x-response-format': 'v0.3' });
+    expect(Object.keys((await header.json()) as object)).toContain('response');
+  });
+
+  it('streams v1: metadata first, chunks, timing metadata, done, [DONE]', async () => {
+    const res = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Stream please', stream: true });
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const all = await events(res);
+    expect(all[0]).toMatchObject({ type: 'metadata', model: 'unified-chat', conversation_id: expect.any(String) });
+    expect(all.at(-1)).toBe('[DONE]');
+    expect(all.at(-2)).toEqual({ type: 'done', finish_reason: 'stop' });
+    expect(all.at(-3)).toMatchObject({ type: 'metadata', total_time_ms: expect.any(Number) });
+    const chunks = all.filter((e) => e.object === 'chat.completion.chunk') as { choices: { delta: { content: string } }[] }[];
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.map((c) => c.choices[0]!.delta.content).join('').startsWith(LOCAL_MARKER)).toBe(true);
+  });
+
+  it('streams v0.3: only metadata, content {type, content} and a final {type: done}', async () => {
+    const res = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Stream please', stream: true });
+    const all = await events(res);
+    expect(all[0]).toMatchObject({ type: 'metadata', model: 'unified-chat' });
+    expect(all.at(-1)).toEqual({ type: 'done' });
+    for (const event of all) expect(['metadata', 'content', 'done']).toContain(event.type);
+    for (const event of all.filter((e) => e.type === 'content')) {
+      expect(Object.keys(event).sort()).toEqual(['content', 'type']);
+      expect(event.content).not.toBe('');
+    }
+  });
+
+  it('404s unknown, foreign, malformed and deleted conversation ids — as JSON, even when streaming', async () => {
+    const own = (await (await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Mine' })).json()) as { conversation_id: string };
+    for (const id of [crypto.randomUUID(), own.conversation_id, 'not-a-uuid']) {
+      const res = await t.call(eve, 'POST', '/api/v1/chat', { message: 'Hi', conversation_id: id, stream: true });
+      expect(res.status, id).toBe(404);
+      expect(await res.json()).toEqual({ detail: 'Conversation not found' });
+    }
+    for (const id of ['', 'new', null]) {
+      expect((await t.call(eve, 'POST', '/api/v0.3/chat', { message: 'Hi', conversation_id: id })).status).toBe(200);
+    }
+  });
+
+  it('answers bad input in GAIA format', async () => {
+    const send = (path: string, body: string) => t.app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const headers = await t.as(ada);
+    const raw = (path: string, body: string) => t.app.request(path, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' } });
+    expect((await send('/api/v1/chat', '{}')).status).toBe(401);
+    const bad = await raw('/api/v1/chat', '{not json');
+    expect([bad.status, await bad.json()]).toEqual([400, { detail: 'Invalid JSON body' }]);
+    const missing = await raw('/api/v1/chat', '{}');
+    expect(missing.status).toBe(422);
+    expect(((await missing.json()) as { detail: { loc: string[] }[] }).detail[0]!.loc).toEqual(['body', 'message']);
+    const empty = await raw('/api/v1/chat', JSON.stringify({ message: '   ' }));
+    expect([empty.status, await empty.json()]).toEqual([400, { detail: 'Message must not be empty' }]);
+    const v03Missing = await raw('/api/v0.3/chat', '{}');
+    expect([v03Missing.status, await v03Missing.json()]).toEqual([400, { error: 'Missing required field: message' }]);
+    const v03Empty = await raw('/api/v0.3/chat', JSON.stringify({ message: '' }));
+    expect([v03Empty.status, await v03Empty.json()]).toEqual([400, { error: 'Message must not be empty' }]);
+    const huge = await raw('/api/v1/chat', JSON.stringify({ message: 'x'.repeat(40_000) }));
+    expect(huge.status).toBe(400);
+    const unknownModel = await raw('/api/v1/chat', JSON.stringify({ message: 'hi', model: 'nope/nothing' }));
+    expect(unknownModel.status).toBe(400);
+    const viewer = await t.call(chatUser(['kb_viewer']), 'POST', '/api/v1/chat', { message: 'hi' });
+    expect([viewer.status, await viewer.json()]).toEqual([403, { detail: 'Not enough permissions' }]);
+  });
+});

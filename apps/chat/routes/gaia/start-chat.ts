@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import type { Principal } from '../../../../lib/auth/types.ts';
+import { GaiaError } from '../../../../lib/gaia/errors.ts';
+import type { AppEnv } from '../../../../lib/http/env.ts';
+import type { ChatDeps } from '../../deps.ts';
+import { ChatRequestError, type ChatRequest } from '../../engine/engine.ts';
+import type { ChatEvent } from '../../engine/events.ts';
+
+export interface StartedChat {
+  /** `chat-<uuid>`: the completion id and GAIA's `_metadata.request_id`. */
+  completionId: string;
+  events: AsyncIterable<ChatEvent>;
+}
+
+/**
+ * Starts a chat turn for a GAIA route: the engine's refusals become GAIA errors (unknown, foreign or deleted
+ * conversation → 404 `Conversation not found`; unknown model or persona → 400), and the turn is aborted when the
+ * client goes away.
+ */
+export async function startGaiaChat(
+  c: Context<AppEnv>,
+  deps: ChatDeps,
+  request: Omit<ChatRequest, 'signal' | 'requestId'> & { principal: Principal },
+  key: 'detail' | 'error' = 'detail',
+): Promise<StartedChat> {
+  const completionId = `chat-${crypto.randomUUID()}`;
+  try {
+    const events = await deps.engine.start({ ...request, signal: c.req.raw.signal, requestId: completionId });
+    return { completionId, events };
+  } catch (err) {
+    if (err instanceof ChatRequestError) {
+      if (err.kind === 'conversation_not_found') throw new GaiaError(404, 'Conversation not found');
+      throw new GaiaError(400, err.message, { key });
+    }
+    throw err;
+  }
+}
