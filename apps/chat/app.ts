@@ -6,6 +6,8 @@ import type { ChatDeps } from './deps.ts';
 import { registerPostChatV1 } from './routes/gaia/post-chat.ts';
 import { registerPostChatV03 } from './routes/gaia/post-chat-v03.ts';
 import { createGaiaRouter } from './routes/gaia/routers.ts';
+import { registerListModels } from './routes/openai/get-models.ts';
+import { registerChatCompletions } from './routes/openai/post-chat-completions.ts';
 
 /** The chat service: LLM orchestration: providers, streaming, conversations, personas and tool routing. */
 export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
@@ -21,6 +23,8 @@ export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
   registerPostChatV1(v1, deps);
   const v03 = createGaiaRouter(deps);
   registerPostChatV03(v03, deps);
+  registerChatCompletions(app, deps);
+  registerListModels(app, deps);
   app.route('/api/v1', v1);
   app.route('/api/v0.3', v03);
   return app;

@@ -92,7 +92,7 @@ export function chatSettings(config: ChatFieldValues): ChatSettings {
     providers.anthropic = {
       apiKey: config.ANTHROPIC_API_KEY,
       ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}),
-      models: config.ANTHROPIC_MODELS?.length ? config.ANTHROPIC_MODELS : ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+      models: config.ANTHROPIC_MODELS?.length ? config.ANTHROPIC_MODELS : ['claude-sonnet-4-6', 'claude-haiku-4-5'],
     };
   }
   if (config.OPENAI_COMPATIBLE_BASE_URL) {

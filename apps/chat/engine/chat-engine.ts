@@ -12,6 +12,7 @@ import { runToolLoop, type ToolLoop } from '../tools/loop.ts';
 import type { Tool } from '../tools/types.ts';
 import { type ChatEngine, type ChatRequest, ChatRequestError } from './engine.ts';
 import type { ChatEvent, RouteType, Timings } from './events.ts';
+import { directTurn } from './direct-turn.ts';
 import { publicFailureMessage } from './failures.ts';
 import { promptMessages, storedToolCalls } from './history.ts';
 import type { ChatProvider, FinishReason, ToolCall, Usage } from './types.ts';
@@ -145,6 +146,17 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
 
     let loop: ToolLoop | undefined;
     const openLoop = async (): Promise<ToolLoop> => {
+      if (request.clientTools) {
+        llmStart = now();
+        return directTurn(composite, {
+          model: resolved.model,
+          messages: request.prompt ?? promptMessages(persona, turn.history, request.message),
+          tools: request.clientTools,
+          signal,
+          ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        });
+      }
       const offered =
         request.tools === false || !resolved.info.tools
           ? []
@@ -153,7 +165,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       return runToolLoop({
         provider: composite,
         model: resolved.model,
-        messages: promptMessages(persona, turn.history, request.message),
+        messages: request.prompt ?? promptMessages(persona, turn.history, request.message),
         tools: offered,
         maxSteps: limits.maxSteps,
         deadlineMs: limits.turnTimeoutMs,
@@ -179,7 +191,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
           yield { type: 'text', text: event.text };
         } else if (event.type === 'tool_call') {
           calls.push(event.call);
-          routeType = event.call.name.startsWith('kb_') ? 'kb_tools' : event.call.name.includes('__') ? 'mcp_agent' : 'tools';
+          routeType = request.clientTools ? 'tools' : event.call.name.startsWith('kb_') ? 'kb_tools' : event.call.name.includes('__') ? 'mcp_agent' : 'tools';
           yield { type: 'tool_call', call: event.call };
         } else if (event.type === 'tool_result') {
           yield { type: 'tool_result', callId: event.callId, name: event.name, content: event.content, isError: event.isError };

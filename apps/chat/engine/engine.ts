@@ -1,5 +1,6 @@
 import type { Principal } from '../../../lib/auth/types.ts';
 import type { ChatEvent } from './events.ts';
+import type { ChatMessage, ToolSpec } from './types.ts';
 
 /** One chat turn as the routes ask for it (already validated for shape). */
 export interface ChatRequest {
@@ -19,6 +20,13 @@ export interface ChatRequest {
   signal: AbortSignal;
   /** Correlates logs; `chat-<uuid>` ids are derived from it. */
   requestId?: string;
+  /**
+   * OpenAI-style requests: the whole prompt as the client sent it (instead of the stored history, persona prompt and
+   * `message`; `message` is still what is stored as the user's turn).
+   */
+  prompt?: ChatMessage[];
+  /** OpenAI-style requests: the client's own tools; the model's calls go back to the client (our tools are off). */
+  clientTools?: ToolSpec[];
 }
 
 export type ChatRequestErrorKind = 'conversation_not_found' | 'unknown_model' | 'unknown_persona';

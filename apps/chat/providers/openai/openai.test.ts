@@ -115,4 +115,21 @@ describe('openai provider (official SDK against the fake)', () => {
     expect(err.kind).toBe('aborted');
     expect(await fake.requests[0]?.ended).toBe('closed');
   });
+
+  it('benchmark mode: first token after firstTokenDelayMs, then a steady tokensPerSecond', async () => {
+    fake = await startFakeOpenAi({ script: { words: 21, firstTokenDelayMs: 50, tokensPerSecond: 200 } });
+    const started = performance.now();
+    let firstText: number | undefined;
+    let texts = 0;
+    for await (const event of provider().stream(providerRequest())) {
+      if (event.type !== 'text') continue;
+      firstText ??= performance.now() - started;
+      texts++;
+    }
+    const total = performance.now() - started;
+    expect(texts).toBe(21);
+    expect(firstText).toBeGreaterThanOrEqual(48);
+    expect(total).toBeGreaterThanOrEqual(145); // 50 ms + 20 gaps of 5 ms
+    expect(total).toBeLessThan(600);
+  });
 });
