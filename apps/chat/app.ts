@@ -3,11 +3,19 @@ import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
 import { VERSION } from '../../lib/version.ts';
 import type { ChatDeps } from './deps.ts';
+import {
+  CONVERSATION_PATHS_V1,
+  CONVERSATION_PATHS_V03,
+  registerConversationRoutesV03,
+  registerConversationRoutesV1,
+} from './routes/conversations/conversation-routes.ts';
 import { registerPostChatV1 } from './routes/gaia/post-chat.ts';
 import { registerPostChatV03 } from './routes/gaia/post-chat-v03.ts';
-import { createGaiaRouter } from './routes/gaia/routers.ts';
+import { allowOnly, createGaiaRouter } from './routes/gaia/routers.ts';
 import { registerListModels } from './routes/openai/get-models.ts';
 import { registerChatCompletions } from './routes/openai/post-chat-completions.ts';
+import { PERSONA_PATHS, registerPersonaRoutes } from './routes/personas/persona-routes.ts';
+import { registerUsageRoutes } from './routes/usage/usage-routes.ts';
 
 /** The chat service: LLM orchestration: providers, streaming, conversations, personas and tool routing. */
 export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
@@ -21,8 +29,14 @@ export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
   });
   const v1 = createGaiaRouter(deps);
   registerPostChatV1(v1, deps);
+  registerConversationRoutesV1(v1, deps);
+  registerPersonaRoutes(v1, deps);
+  registerUsageRoutes(v1, deps);
+  allowOnly(v1, { '/chat': ['POST'], ...CONVERSATION_PATHS_V1, ...PERSONA_PATHS, '/chat/usage': ['GET'] });
   const v03 = createGaiaRouter(deps);
   registerPostChatV03(v03, deps);
+  registerConversationRoutesV03(v03, deps);
+  allowOnly(v03, { '/chat': ['POST'], ...CONVERSATION_PATHS_V03 });
   registerChatCompletions(app, deps);
   registerListModels(app, deps);
   app.route('/api/v1', v1);

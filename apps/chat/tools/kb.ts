@@ -131,7 +131,7 @@ export function kbTools(kb: ServiceClient, options: KbToolsOptions = {}): Tool[]
       async run(args, { signal }) {
         const answer = await callKb(kb, '/api/v1/kb/context', signal, args);
         if (!answer.ok) return answer.output;
-        const passages = items(answer.body.passages).map((p) => ({ path: p.path, title: p.title, heading: p.heading, lines: lines(p), text: p.text }));
+        const passages = items(answer.body.passages).map((p) => ({ path: p.path, title: p.title, heading: p.heading, line_start: p.line_start, line_end: p.line_end, text: p.text }));
         return toolJson({ passages, truncated: answer.body.truncated });
       },
     }),

@@ -114,3 +114,15 @@ describe('GAIA chat routes', () => {
     expect([viewer.status, await viewer.json()]).toEqual([403, { detail: 'Not enough permissions' }]);
   });
 });
+
+describe('GAIA method rules', () => {
+  it('answers 405 with Allow for a known path and the wrong method, 404 for unknown paths', async () => {
+    const t = await createChatTestApp();
+    const user = chatUser();
+    const wrong = await t.call(user, 'GET', '/api/v1/chat');
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST']);
+    expect((await t.call(user, 'PUT', `/api/v0.3/conversations/${crypto.randomUUID()}`)).status).toBe(405);
+    expect((await t.call(user, 'GET', '/api/v1/nothing-here')).status).toBe(404);
+    await t.close();
+  });
+});

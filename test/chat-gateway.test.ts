@@ -1,0 +1,77 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_MARKER } from '../apps/chat/providers/local/api.ts';
+import { bearer, createApiKey, jsonRequest, signUp, type TestUser } from '../apps/gateway/auth/testing.ts';
+import type { PlatformApps } from '../all-in-one/build.ts';
+import { buildTestPlatform } from '../all-in-one/testing.ts';
+import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
+
+/**
+ * Chat as the public sees it, on embedded defaults: the offline local provider answers from the knowledge base
+ * through the KB tools, called with the chatting user's identity (so the KB's RBAC holds end to end).
+ */
+describe('chat through the gateway', () => {
+  let runtime: TestRuntime;
+  let platform: PlatformApps;
+  let ada: TestUser;
+  let eve: TestUser;
+  const gw = (path: string, init?: RequestInit) => platform.gateway.request(path, init);
+
+  beforeAll(async () => {
+    runtime = await createTestRuntime();
+    platform = await buildTestPlatform(runtime);
+    await platform.started;
+    [ada, eve] = [await signUp(platform.gateway), await signUp(platform.gateway)];
+    const put = await gw(
+      `/api/v1/kb/documents/users/${ada.userId}/launch.md`,
+      jsonRequest('PUT', { content: '# Launch\n\nThe launch code is swordfish, kept in the blue binder.\n' }, bearer(ada)),
+    );
+    expect(put.status).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    platform.stop();
+    await runtime.close();
+  });
+
+  it("answers from the caller's own knowledge base, with sources, marked as the local provider", async () => {
+    const res = await gw('/api/v0.3/chat', jsonRequest('POST', { message: 'launch code' }, bearer(ada)));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response: string; conversation_id: string };
+    expect(body.response.startsWith(LOCAL_MARKER)).toBe(true);
+    expect(body.response).toContain('swordfish');
+    expect(body.response).toContain(`users/${ada.userId}/launch.md`);
+    const messages = await gw(`/api/v1/conversations/${body.conversation_id}/messages`, { headers: bearer(ada) });
+    expect(messages.status).toBe(200);
+  });
+
+  it("never answers from someone else's namespace", async () => {
+    const res = await gw('/api/v1/chat', jsonRequest('POST', { message: 'launch code', response_format: 'v0.3' }, bearer(eve)));
+    const body = (await res.json()) as { response: string; _metadata: { route_type: string } };
+    expect(body.response).not.toContain('swordfish');
+    expect(body._metadata.route_type).toBe('kb_tools');
+  });
+
+  it('serves the official OpenAI SDK at /v1 with a GAIA API key', async () => {
+    const { key } = await createApiKey(platform.gateway, ada);
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: 'http://localhost:8666/v1',
+      fetch: async (url, init) => {
+        const target = new URL(String(url));
+        return gw(`${target.pathname}${target.search}`, init as RequestInit);
+      },
+    });
+    expect((await client.models.list()).data.map((m) => m.id)).toContain('local/gaia-local');
+    const completion = await client.chat.completions.create({ model: 'local/gaia-local', messages: [{ role: 'user', content: 'blue binder' }] });
+    expect(completion.choices[0]!.message.content).toContain('swordfish');
+    await expect(new OpenAI({ apiKey: 'gaia_live_wrongwrongwrongwrongwrong', baseURL: "http://localhost:8666/v1", fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) }).models.list()).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
+  it('refuses chat without credentials in GAIA format', async () => {
+    const res = await gw('/api/v1/chat', jsonRequest('POST', { message: 'hi' }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ detail: 'Not authenticated. Provide a valid JWT or API Key.' });
+  });
+});
