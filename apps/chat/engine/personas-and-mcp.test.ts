@@ -69,13 +69,13 @@ describe('personas and MCP tools in chat turns', () => {
     const conversationId = /"conversation_id":"([^"]+)"/.exec(text)![1]!;
     const reply = (await listMessages(t.deps.store, conversationId, {})).at(-1)!;
     expect(reply.toolCalls).toEqual([expect.objectContaining({ name: 'docs__lookup', result: 'definition of gaia', isError: false })]);
-    const offered = openai.requests.find((r) => JSON.stringify(r.body).includes('use the tool'))!.body as { tools: { function: { name: string } }[] };
+    const offered = openai.requests.find((r) => JSON.stringify(r.body).includes('"content":"use the tool"'))!.body as { tools: { function: { name: string } }[] };
     expect(offered.tools.map((tool) => tool.function.name)).toEqual(['docs__lookup']);
   });
 
   it('offers no tools to a persona that allows none', async () => {
     await ask(chatUser(), { message: 'plain question', persona: 'Pirate' });
-    const sent = openai.requests.find((r) => JSON.stringify(r.body).includes('plain question'))!.body as { tools?: unknown[] };
+    const sent = openai.requests.find((r) => JSON.stringify(r.body).includes('"content":"plain question"'))!.body as { tools?: unknown[] };
     expect(sent.tools ?? []).toEqual([]);
   });
 });
