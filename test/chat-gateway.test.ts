@@ -69,6 +69,11 @@ describe('chat through the gateway', () => {
     });
   });
 
+  it('lists the models for GAIA web clients at /api/v1/models', async () => {
+    const res = await gw('/api/v1/models', { headers: bearer(eve) });
+    expect(await res.json()).toEqual({ models: [{ id: 'local/gaia-local', name: 'gaia-local', provider: 'local', default: true }] });
+  });
+
   it('refuses chat without credentials in GAIA format', async () => {
     const res = await gw('/api/v1/chat', jsonRequest('POST', { message: 'hi' }));
     expect(res.status).toBe(401);

@@ -9,6 +9,7 @@ import {
   registerConversationRoutesV03,
   registerConversationRoutesV1,
 } from './routes/conversations/conversation-routes.ts';
+import { registerGetGaiaModels } from './routes/gaia/get-models.ts';
 import { registerPostChatV1 } from './routes/gaia/post-chat.ts';
 import { registerPostChatV03 } from './routes/gaia/post-chat-v03.ts';
 import { allowOnly, createGaiaRouter } from './routes/gaia/routers.ts';
@@ -32,7 +33,8 @@ export function createApp(deps: ChatDeps): OpenAPIHono<AppEnv> {
   registerConversationRoutesV1(v1, deps);
   registerPersonaRoutes(v1, deps);
   registerUsageRoutes(v1, deps);
-  allowOnly(v1, { '/chat': ['POST'], ...CONVERSATION_PATHS_V1, ...PERSONA_PATHS, '/chat/usage': ['GET'] });
+  registerGetGaiaModels(v1, deps);
+  allowOnly(v1, { '/chat': ['POST'], ...CONVERSATION_PATHS_V1, ...PERSONA_PATHS, '/chat/usage': ['GET'], '/models': ['GET'] });
   const v03 = createGaiaRouter(deps);
   registerPostChatV03(v03, deps);
   registerConversationRoutesV03(v03, deps);

@@ -37,6 +37,7 @@ export const ChatFields = {
   OPENAI_COMPATIBLE_NAME: z.string().regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and -, e.g. ollama').optional(),
   CHAT_DEFAULT_MODEL: z.string().optional(),
   CHAT_FALLBACK: bool(true),
+  CHAT_FALLBACK_MODELS: csv(),
   CHAT_PROVIDER_TIMEOUT_MS: positiveInt(30_000),
   CHAT_PROVIDER_IDLE_TIMEOUT_MS: positiveInt(60_000),
   CHAT_PROVIDER_MAX_ATTEMPTS: positiveInt(3),
@@ -79,7 +80,11 @@ export interface ChatSettings {
  */
 export function chatSettings(config: ChatFieldValues): ChatSettings {
   const providers: ProviderSettings = {
-    defaults: { ...(config.CHAT_DEFAULT_MODEL ? { model: config.CHAT_DEFAULT_MODEL } : {}), fallback: config.CHAT_FALLBACK },
+    defaults: {
+      ...(config.CHAT_DEFAULT_MODEL ? { model: config.CHAT_DEFAULT_MODEL } : {}),
+      fallback: config.CHAT_FALLBACK,
+      ...(config.CHAT_FALLBACK_MODELS?.length ? { fallbackModels: config.CHAT_FALLBACK_MODELS } : {}),
+    },
   };
   if (config.OPENAI_API_KEY) {
     providers.openai = {

@@ -27,6 +27,8 @@ export interface ChatDeps extends SqlServiceDeps {
   engine: ChatEngine;
   /** The models callers may choose (`GET /v1/models`). */
   models(): ModelInfo[];
+  /** The id of the model used when a request names none. */
+  defaultModel(): string;
 }
 
 export interface ChatDepsInput extends SqlServiceDeps {
@@ -66,7 +68,14 @@ export function createChatDeps(input: ChatDepsInput): ChatDeps & { close(): Prom
       ];
     },
   });
-  return { ...base, store, engine, models: () => registry.models(), close: () => mcp.close() };
+  return {
+    ...base,
+    store,
+    engine,
+    models: () => registry.models(),
+    defaultModel: () => registry.defaultModel().id,
+    close: () => mcp.close(),
+  };
 }
 
 /** Background start-up: the schema's migrations, then the default personas; `/ready` is 503 until both are done. */

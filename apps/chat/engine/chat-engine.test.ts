@@ -60,7 +60,7 @@ describe('chat engine with real provider SDKs', () => {
   });
 
   it('falls back to the next provider on 500s and stores who answered', async () => {
-    openai.enqueue({ status: 500 }, { status: 500 }, { status: 500 });
+    openai.enqueue({ status: 500 }, { status: 500 });
     anthropic.enqueue({ text: 'Fallback answer.' });
     const { body } = await v03({ message: 'Hello?' });
     expect(body.response).toBe('Fallback answer.');
@@ -109,6 +109,32 @@ describe('chat engine with real provider SDKs', () => {
     const last = (await listMessages(t.deps.store, conversationId, {})).at(-1)!;
     expect(last.status).toBe('partial');
     expect(last.content.startsWith('w0')).toBe(true);
+  });
+
+  it('keeps the conversation consistent when every provider fails: the user message stays, the reply is an error row', async () => {
+    // Invalid JSON is not retried (it is not transient): straight to the fallback, whose two attempts fail too.
+    openai.enqueue({ invalidJson: true });
+    anthropic.enqueue({ status: 500 }, { status: 500 });
+    const res = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Anyone there?' });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: string };
+    expect(body.error).not.toMatch(/openai|anthropic|gpt|claude/i);
+    const list = (await (await t.call(ada, 'GET', '/api/v1/conversations')).json()) as { conversations: { id: string; title: string }[] };
+    const conversation = list.conversations.find((c) => c.title === 'Anyone there?')!;
+    const stored = await listMessages(t.deps.store, conversation.id, {});
+    expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'complete', 'Anyone there?'],
+      ['assistant', 'error', ''],
+    ]);
+    expect(stored[1]!.error).toEqual(expect.any(String));
+  });
+
+  it('times out a slow first byte and falls back; 429 with Retry-After is retried', async () => {
+    openai.enqueue({ firstByteDelayMs: 3_000, text: 'too late' }, { firstByteDelayMs: 3_000, text: 'too late' });
+    anthropic.enqueue({ text: 'On time.' });
+    expect((await v03({ message: 'Quick?' })).body.response).toBe('On time.');
+    openai.enqueue({ status: 429, headers: { 'retry-after': '0' } }, { text: 'After the limit.' });
+    expect((await v03({ message: 'Again?' })).body.response).toBe('After the limit.');
   });
 
   it('serves the official OpenAI SDK: models, completions, streaming, and client tools passed through', async () => {

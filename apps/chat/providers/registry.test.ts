@@ -54,5 +54,7 @@ describe('createProviderRegistry', () => {
     expect(registry.fallbackChain('local/gaia-local').map((e) => e.info.id)).toEqual(['local/gaia-local']);
     expect(createProviderRegistry({ ...all, defaults: { fallback: false } }).fallbackChain().map((e) => e.info.id)).toEqual(['openai/gpt-4o-mini']);
     expect(registry.fallbackChain('unknown')).toEqual([]);
+    const explicit = createProviderRegistry({ ...all, defaults: { fallbackModels: ['llama3.1', 'nope', 'openai/gpt-4o-mini', 'local/gaia-local'] } });
+    expect(explicit.fallbackChain('openai/gpt-4o-mini').map((e) => e.info.id)).toEqual(['openai/gpt-4o-mini', 'openai-compatible/llama3.1']);
   });
 });

@@ -16,6 +16,8 @@ export interface ProviderSettings {
     model?: string;
     /** Whether `fallbackChain` adds the other providers' default models after the requested one. Default true. */
     fallback?: boolean;
+    /** An explicit fallback chain (model ids, tried in order after the requested one) instead of the providers' defaults. */
+    fallbackModels?: string[];
   };
 }
 
@@ -34,7 +36,10 @@ export interface ProviderRegistry {
   resolve(modelId?: string): ResolvedModel | undefined;
   defaultModel(): ModelInfo;
   provider(name: string): ChatProvider | undefined;
-  /** The requested model, then the first model of every other configured real provider (never `local`). */
+  /**
+   * The requested model, then `defaults.fallbackModels` when set, else the first model of every other configured real
+   * provider (never `local`).
+   */
   fallbackChain(modelId?: string): ResolvedModel[];
 }
 
@@ -109,6 +114,11 @@ export function createProviderRegistry(settings: ProviderSettings, options: Regi
       const first = modelId ? find(modelId) : defaultModel();
       if (!first) return [];
       if (first.provider === LOCAL_PROVIDER || settings.defaults?.fallback === false) return [toResolved(first)];
+      const explicit = settings.defaults?.fallbackModels;
+      if (explicit) {
+        const chain = [first, ...explicit.map(find).filter((info): info is ModelInfo => info !== undefined && info.provider !== LOCAL_PROVIDER)];
+        return [...new Set(chain)].map(toResolved);
+      }
       const others = [...new Set(infos.map((info) => info.provider))]
         .filter((name) => name !== first.provider && name !== LOCAL_PROVIDER)
         .map((name) => infos.find((info) => info.provider === name)!);

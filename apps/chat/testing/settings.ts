@@ -8,7 +8,7 @@ import type { ChatSettings } from '../config.ts';
 export function testChatSettings(overrides: Partial<ChatSettings> = {}): ChatSettings {
   return {
     providers: {},
-    reliability: { firstEventTimeoutMs: 2_000, idleTimeoutMs: 2_000, maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 50, cooldownMs: 200 },
+    reliability: { firstEventTimeoutMs: 2_000, idleTimeoutMs: 2_000, maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 50, failureThreshold: 10, cooldownMs: 200 },
     limits: { maxSteps: 4, turnTimeoutMs: 10_000 },
     mcpServers: [],
     ...overrides,

@@ -12,6 +12,7 @@ export const PROXY_TABLE: readonly { prefix: string; service: ServiceName }[] = 
   { prefix: '/api/v1/chat', service: 'chat' },
   { prefix: '/api/v0.3/chat', service: 'chat' },
   { prefix: '/api/v1/conversations', service: 'chat' },
+  { prefix: '/api/v1/models', service: 'chat' },
   { prefix: '/api/v0.3/conversations', service: 'chat' },
   { prefix: '/v1', service: 'chat' },
   { prefix: '/api/v1/assets', service: 'asset' },
