@@ -51,7 +51,7 @@ describe('personas and MCP tools in chat turns', () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? ask(chatUser(), { message: `hi ${i}`, persona: 'Pirate' }) : ask(chatUser(), { message: `hi ${i}`, persona: 'Librarian' }))),
     );
-    results.forEach((r, i) => expect(r.response).toBe(i % 2 === 0 ? 'system=Talk like a pirate.' : 'system=Quote the catalogue.'));
+    for (const [i, r] of results.entries()) expect(r.response).toBe(i % 2 === 0 ? 'system=Talk like a pirate.' : 'system=Quote the catalogue.');
     const defaulted = await ask(chatUser(), { message: 'hi' });
     expect(defaulted.response).toContain('Mu');
     expect((await t.call(chatUser(), 'POST', '/api/v1/chat', { message: 'hi', persona: 'Nobody' })).status).toBe(400);
