@@ -15,7 +15,7 @@ export function cors(options: CorsOptions): MiddlewareHandler {
   const handle = honoCors({
     origin: options.origins.includes('*') ? '*' : options.origins,
     allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'X-Response-Format', 'If-Match', 'If-None-Match'],
-    exposeHeaders: ['X-Request-Id', 'Server-Timing', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'ETag', 'X-Cache'],
+    exposeHeaders: ['X-Request-Id', 'Server-Timing', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'ETag', 'X-Cache', 'X-Next-Cursor'],
     maxAge: 600,
   });
   return async function corsForBrowsers(c, next) {
