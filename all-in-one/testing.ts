@@ -30,7 +30,7 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     docsAssets: noAssets,
     staticAssets: noAssets,
     publicGatewayUrl: 'http://localhost:8666',
-    kb: testKbSettings(),
+    kb: overrides.kb ?? testKbSettings(),
     chat: testChatSettings(),
     fs,
     ...overrides,

@@ -54,6 +54,19 @@ export async function readFileAt(
 }
 
 /**
+ * A blob by sha; undefined when the object is absent.
+ * @example const bytes = await readBlobByOid(ctx, change.oid);
+ */
+export async function readBlobByOid(ctx: GitContext, oid: string): Promise<Uint8Array | undefined> {
+  try {
+    return (await git.readBlob({ ...ctx, oid })).blob;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
  * One directory level at `commit` ('' = root): dirs first, then files, each by name; undefined when not a directory.
  * @example const entries = await listDirAt(ctx, head, 'guides');
  */

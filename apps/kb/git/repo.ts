@@ -11,6 +11,7 @@ import {
   lastCommitAt,
   listDirAt,
   listFilesAt,
+  readBlobByOid,
   readFileAt,
   resolveCommit,
 } from './read.ts';
@@ -94,6 +95,7 @@ function createKbRepo(ctx: GitContext, branch: string, origin: OpenedKbRepo['ori
       const commit = await commitAt(ref);
       return commit ? readFileAt(ctx, commit, path) : undefined;
     },
+    readBlob: (oid) => readBlobByOid(ctx, oid),
     async listDir(path) {
       const commit = await head();
       if (!commit) return path === '' ? [] : undefined;

@@ -65,6 +65,8 @@ export interface KbRepo {
   head(): Promise<string | undefined>;
   /** A file at `ref` (default head); undefined when absent. */
   readFile(path: string, ref?: string): Promise<{ content: Uint8Array; oid: string } | undefined>;
+  /** A blob by its sha (what the indexer reads: no commit or tree walk per file); undefined when absent. */
+  readBlob(oid: string): Promise<Uint8Array | undefined>;
   /** One directory level at head ('' = root), dirs first then files, by name; undefined when not a directory. */
   listDir(path: string): Promise<DirEntry[] | undefined>;
   /** Every file (blob) at `ref` (default head), recursively. */

@@ -1,14 +1,15 @@
 import type { SqlRunner } from '../../../lib/db/types.ts';
 import type { ChunkRow, RankedChunk, RankLimits } from './ranked-chunk.ts';
 import { highlighted, MARK_START, MARK_STOP } from './snippet.ts';
-import { type DocumentFilters, filterSql, schemaIdent } from './sql.ts';
+import { chunkFilterSql, type DocumentFilters, schemaIdent } from './sql.ts';
 
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=30, MinWords=10`;
 
 /**
  * Full-text ranking of chunks: `websearch_to_tsquery('english', q)` matched against the chunks' tsvector, ranked
  * with `ts_rank_cd`, at most `perDocument` chunks per document, filters (read scope included) applied in SQL before
- * the LIMIT; `ts_headline` snippets are computed for the returned rows only.
+ * the LIMIT. Ranking touches only ids, paths and tsvectors; content, titles and `ts_headline` snippets are read for
+ * the returned rows only.
  * @example await fulltextChunks({ db, schema: 'kb' }, 'deploy staging', { scope }, { limit: 10, perDocument: 2 });
  */
 export async function fulltextChunks(
@@ -19,14 +20,12 @@ export async function fulltextChunks(
 ): Promise<RankedChunk[]> {
   const s = schemaIdent(deps.schema);
   const params: unknown[] = [q, limits.perDocument, limits.limit, HEADLINE];
-  const where = filterSql(filters, params);
+  const where = chunkFilterSql(filters, params, s);
   const rows = await deps.db.query<ChunkRow>(
     `with q as (select websearch_to_tsquery('english', $1::text) as query),
      matched as (
-       select c.id, c.path, d.title, c.heading, c.content, c.line_start, c.line_end,
-              ts_rank_cd(c.tsv, q.query) as score
+       select c.id, c.path, c.line_start, ts_rank_cd(c.tsv, q.query) as score
          from ${s}.chunks c
-         join ${s}.documents d on d.path = c.path
         cross join q
         where c.tsv @@ q.query and ${where}
      ),
@@ -36,9 +35,12 @@ export async function fulltextChunks(
      top as (
        select * from capped where n <= $2::int order by score desc, path, line_start limit $3::int
      )
-     select t.id, t.path, t.title, t.heading, t.content, t.line_start, t.line_end, t.score,
-            ts_headline('english', t.content, q.query, $4::text) as snippet
-       from top t cross join q
+     select t.id, t.path, d.title, c.heading, c.content, c.line_start, c.line_end, t.score,
+            ts_headline('english', c.content, q.query, $4::text) as snippet
+       from top t
+       join ${s}.chunks c on c.id = t.id
+       join ${s}.documents d on d.path = t.path
+      cross join q
       order by t.score desc, t.path, t.line_start`,
     params,
   );

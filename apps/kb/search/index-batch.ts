@@ -27,7 +27,9 @@ export interface BatchDeps {
 export async function planBatch(deps: BatchDeps, batch: FileChange[], head: string, full: boolean): Promise<BatchPlan> {
   const current = full ? new Map<string, string>() : await storedOids(deps.db, deps.schema, batch.map((c) => c.path));
   const todo = batch.filter((c) => c.oid === undefined || current.get(c.path) !== c.oid);
-  const prepared = await Promise.all(todo.map((c) => prepareFile(deps.source, c.path, head, { maxFileBytes: deps.maxFileBytes })));
+  const prepared = await Promise.all(
+    todo.map((c) => prepareFile(deps.source, c.path, head, { maxFileBytes: deps.maxFileBytes, oid: c.kind === 'deleted' ? undefined : c.oid })),
+  );
   const plan: BatchPlan = { docs: [], problems: [], missing: [] };
   for (const item of prepared) {
     if (item.kind === 'missing') plan.missing.push(item.path);

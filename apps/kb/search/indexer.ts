@@ -174,6 +174,7 @@ export function createIndexer(options: IndexerOptions): Indexer {
     onProgress?.({ phase: 'embed', done: 0, total: 0 });
     await embed('missing');
     await writeIndexedCommit(db, schema, head);
+    if (report.indexed + report.deleted >= TIDY_AFTER) await tidyIndex(db, schema, logger);
     report.durationMs = Math.round(performance.now() - started);
     onProgress?.({ phase: 'done', done: writes.length, total: writes.length });
     logger.info('index updated', { ...report, problems: report.problems.length });
@@ -186,4 +187,21 @@ export function createIndexer(options: IndexerOptions): Indexer {
     indexedCommit: () => readIndexedCommit(db, schema),
     stats: async () => indexStats(db, schema, await hasVectorTable(db, schema)),
   };
+}
+
+/** Documents written or removed in one run beyond which the full-text index is tidied (see {@link tidyIndex}). */
+const TIDY_AFTER = 200;
+
+/**
+ * After a large run: merges the GIN index's pending list (searches would otherwise scan it, ~4x slower on a fresh
+ * 10k-document index) and refreshes the planner's statistics (PGlite has no autovacuum). Failures only log.
+ */
+async function tidyIndex(db: Db, schema: string, logger: Logger): Promise<void> {
+  const s = schemaIdent(schema);
+  try {
+    await db.query(`select gin_clean_pending_list('${s}.chunks_tsv_idx'::regclass)`);
+    await db.exec(`analyze ${s}.chunks; analyze ${s}.documents`);
+  } catch (err) {
+    logger.warn('tidying the full-text index failed; searches may be slower until autovacuum runs', { error: describe(err) });
+  }
 }

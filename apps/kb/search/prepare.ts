@@ -11,6 +11,15 @@ export type Prepared =
 
 const decoder = new TextDecoder();
 
+/** By blob sha when the source can and the sha is known (the changed-file list has it), else by path. */
+async function readSource(source: IndexSource, path: string, ref: string, oid: string | undefined) {
+  if (oid !== undefined && source.readBlob) {
+    const content = await source.readBlob(oid);
+    if (content) return { content, oid };
+  }
+  return source.readFile(path, ref);
+}
+
 /**
  * Reads a file at `ref` and turns it into a document to write, a problem (binary, too large, bad front matter), or
  * `missing` when it is no longer there.
@@ -20,9 +29,9 @@ export async function prepareFile(
   source: IndexSource,
   path: string,
   ref: string,
-  options: { maxFileBytes?: number | undefined } = {},
+  options: { maxFileBytes?: number | undefined; oid?: string | undefined } = {},
 ): Promise<Prepared> {
-  const file = await source.readFile(path, ref);
+  const file = await readSource(source, path, ref, options.oid);
   if (!file) return { kind: 'missing', path };
   const { content, oid } = file;
   if (options.maxFileBytes !== undefined && content.byteLength > options.maxFileBytes) {

@@ -55,6 +55,18 @@ export function filterSql(filters: DocumentFilters, params: unknown[]): string {
 }
 
 /**
+ * The same filters over the chunks alias `c`: scope and folder on `c.path` (no join), namespace and tags through an
+ * `exists` on the documents table only when asked for — so ranking many matches never joins per chunk.
+ * @example const where = chunkFilterSql({ scope }, params, '"kb"'); // `c.path like any (...)`
+ */
+export function chunkFilterSql(filters: DocumentFilters, params: unknown[], schema: string): string {
+  const pathOnly = filterSql({ scope: filters.scope, pathPrefix: filters.pathPrefix }, params).replaceAll('d.path', 'c.path');
+  if (filters.namespace === undefined && normaliseTags(filters.tags).length === 0) return pathOnly;
+  const documentWhere = filterSql({ scope: { all: true }, namespace: filters.namespace, tags: filters.tags }, params);
+  return `${pathOnly} and exists (select 1 from ${schema}.documents d where d.path = c.path and ${documentWhere})`;
+}
+
+/**
  * Tags as stored: trimmed, lower-cased, without empties or duplicates.
  * @example normaliseTags([' Ops', 'ops', '']) // ['ops']
  */

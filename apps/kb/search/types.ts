@@ -5,6 +5,8 @@ export interface IndexSource {
   head(): Promise<string | undefined>;
   changedFiles(from: string | undefined, to: string): Promise<FileChange[]>;
   readFile(path: string, ref?: string): Promise<{ content: Uint8Array; oid: string } | undefined>;
+  /** Reads a blob by sha: much cheaper than by path (no commit and tree parsing per file). Optional. */
+  readBlob?(oid: string): Promise<Uint8Array | undefined>;
 }
 
 /** Which paths a caller may read: everything (kb_admin), or paths under these prefixes (each ends with `/`). */
