@@ -13,4 +13,9 @@ export interface WebDeps {
   /** The gateway's URL as the browser reaches it, for links (API docs). */
   publicGatewayUrl: string;
   staticAssets: AssetSource;
+  /**
+   * 32 bytes sealing the session cookie (AES-256-GCM). Default: random for this process, so sessions end when it
+   * restarts and every web instance would need the same key to share them.
+   */
+  sessionKey?: Uint8Array;
 }

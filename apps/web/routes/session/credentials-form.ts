@@ -1,0 +1,31 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+
+/** The sign-in and sign-up forms: an email, a password and where to go afterwards. */
+export const CredentialsFormSchema = z.object({
+  email: z.string().trim().min(1, 'Please enter your email').max(320, 'That email is too long'),
+  password: z.string().min(1, 'Please enter a password').max(1024, 'That password is too long'),
+  next: z.string().max(2048).optional(),
+});
+export type CredentialsForm = z.infer<typeof CredentialsFormSchema>;
+
+/**
+ * A local path to continue to after signing in; anything else (another origin, `//host`, `/\host`) becomes `/chat`.
+ * @example safeNext('https://evil.example') // '/chat'
+ */
+export function safeNext(next: string | undefined): string {
+  const local = next !== undefined && /^\/(?![/\\])/.test(next) && !next.startsWith('/login');
+  return local ? next : '/chat';
+}
+
+/** The posted form, validated: the fields, or the first problem in words. */
+export async function readCredentials(c: Context): Promise<{ form: CredentialsForm } | { problem: string; email: string; next: string }> {
+  const body = await c.req.parseBody();
+  const parsed = CredentialsFormSchema.safeParse(body);
+  if (parsed.success) return { form: parsed.data };
+  return {
+    problem: parsed.error.issues[0]?.message ?? 'Please fill in the form',
+    email: typeof body.email === 'string' ? body.email : '',
+    next: safeNext(typeof body.next === 'string' ? body.next : undefined),
+  };
+}

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AllInOneConfigSchema } from '../all-in-one/config.ts';
+import { type Platform, startPlatform } from '../all-in-one/start.ts';
+import { parseConfig } from '../lib/config/config.ts';
+import { createMemoryLogger } from '../lib/logging/logger.ts';
+
+// CHROMIUM_PATH lets a developer point at another Chromium build; CI uses Debian's.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (process.env.CI === 'true' && !available) throw new Error('CI must install Debian chromium (.ci/run does): the browser tests would be skipped');
+
+/** Signing up, chatting with a streamed reply, the knowledge base and signing out, in headless Chromium against `npm start`. */
+describe.skipIf(!available)('web chat and knowledge base in a browser', () => {
+  let platform: Platform;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gaia-web-chat-'));
+    const config = parseConfig(AllInOneConfigSchema, { DATA_DIR: dataDir, GATEWAY_PORT: '0', WEB_PORT: '0' });
+    platform = await startPlatform(config, createMemoryLogger('warn'));
+    await platform.started;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close(2_000);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const path = (page: Page) => new URL(page.url()).pathname;
+
+  it('signs up, streams a reply, keeps the history, writes and finds a KB document, signs out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const external: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith(platform.web.url)) external.push(req.url());
+    });
+    const web = (p: string) => `${platform.web.url}${p}`;
+
+    // Signed out, the chat sends the browser to the sign-in page.
+    await page.goto(web('/chat'));
+    expect(path(page)).toBe('/login');
+
+    // A wrong password shows the gateway's refusal in the form.
+    const email = `ada-${Date.now()}@example.com`;
+    await page.fill('#login-form input[name=email]', email);
+    await page.fill('#login-form input[name=password]', 'not-the-password');
+    await page.click('#login-form button[type=submit]');
+    expect(await page.locator('#login-form [role=alert]').textContent()).toContain('Invalid login credentials');
+
+    // Sign up through the form, landing on the chat.
+    await page.fill('#register-form input[name=email]', email);
+    await page.fill('#register-form input[name=password]', 'a long enough passphrase 42');
+    await page.click('#register-form button[type=submit]');
+    await page.waitForURL(web('/chat'));
+    expect(await page.locator('#signed-in-as').textContent()).toBe(email);
+
+    // The session cookie is HttpOnly (page scripts never see it) and SameSite=Lax.
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: 'gaia_session', httpOnly: true, sameSite: 'Lax' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('gaia_session');
+
+    // Send a message: the local provider's reply streams in, with the KB tool it used.
+    await page.fill('#chat-form textarea[name=message]', 'What is in my notes?');
+    await page.press('#chat-form textarea[name=message]', 'Enter');
+    const reply = page.locator('#messages .message.assistant[data-done=true]');
+    await reply.waitFor({ timeout: 10_000 });
+    expect(await reply.locator('.content').textContent()).toMatch(/^\[GAIA local\] /);
+    expect(await reply.locator('.tool-note').allTextContents()).toContain('used tool kb_context');
+    await expect.poll(() => path(page)).toMatch(/^\/chat\/[0-9a-f-]{36}$/);
+    const conversationPath = path(page);
+
+    // The new conversation appears in the sidebar, marked current.
+    const entry = page.locator(`#conversations li.current a[href="${conversationPath}"]`);
+    await entry.waitFor({ timeout: 5_000 });
+
+    // After a reload the history is there.
+    await page.reload();
+    const history = page.locator('#messages .message .content');
+    expect(await history.allTextContents()).toEqual(['What is in my notes?', expect.stringMatching(/^\[GAIA local\] /)]);
+
+    // Write a document into the user's own folder, then find it by a word in it.
+    await page.click('nav a[href="/kb"]');
+    await page.fill('#kb-write-form input[name=name]', 'animals/zebras');
+    await page.fill('#kb-write-form textarea[name=content]', '# Zebras\n\nThe quagga & "plains" zebra: 3 < 4.\n');
+    await page.click('#kb-write-form button[type=submit]');
+    await expect.poll(() => path(page)).toMatch(/^\/kb\/doc\/users\/[0-9a-f-]{36}\/animals\/zebras\.md$/);
+    expect(await page.locator('#kb-document').textContent()).toContain('The quagga & "plains" zebra: 3 < 4.');
+
+    await page.goto(web('/kb'));
+    await page.fill('#kb-q', 'quagga');
+    await page.press('#kb-q', 'Enter');
+    const hit = page.locator('#kb-results ul.results li');
+    await hit.first().waitFor({ timeout: 5_000 });
+    expect(await hit.first().locator('mark').first().textContent()).toBe('quagga');
+    expect(await hit.first().locator('.snippet').textContent()).toContain('quagga & "plains"');
+    expect(await hit.first().locator('.snippet *').evaluateAll((els) => els.map((el) => el.tagName))).toEqual(
+      expect.arrayContaining(['MARK']),
+    );
+    expect(await hit.first().locator('.snippet :not(mark)').count()).toBe(0);
+    expect(await hit.first().textContent()).toContain('animals/zebras.md');
+
+    // Sign out: the chat sends the browser to the sign-in page again.
+    await page.click('#sign-out');
+    await page.waitForURL(web('/login'));
+    await page.goto(web('/chat'));
+    expect(path(page)).toBe('/login');
+    expect(external).toEqual([]);
+    await context.close();
+  });
+});
