@@ -1,12 +1,14 @@
 import type { Principal } from '../../../lib/auth/types.ts';
+import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import type { ProviderRegistry, ResolvedModel } from '../providers/registry.ts';
 import { streamWithFallback } from '../providers/reliability.ts';
-import { createConversation, getConversation, titleFromMessage, updateConversation } from '../store/conversations.ts';
-import { appendMessage, historyFor, updateMessage } from '../store/messages.ts';
+import { getConversation, titleFromMessage, updateConversation } from '../store/conversations.ts';
+import { historyFor, updateMessage } from '../store/messages.ts';
 import { DEFAULT_PERSONA, getPersona, getPersonaByName } from '../store/personas.ts';
 import type { ChatStore } from '../store/store.ts';
-import type { Conversation, Persona, StoredToolCall } from '../store/types.ts';
+import { startTurn } from '../store/turns.ts';
+import type { Conversation, Persona, StoredMessage, StoredToolCall } from '../store/types.ts';
 import { filterTools } from '../tools/filter.ts';
 import { runToolLoop, type ToolLoop } from '../tools/loop.ts';
 import type { Tool } from '../tools/types.ts';
@@ -36,6 +38,7 @@ export interface ChatLimits {
   historyMessages: number;
 }
 
+const PERSONA_CACHE_MS = 5_000;
 const DEFAULT_LIMITS: ChatLimits = { maxSteps: 5, turnTimeoutMs: 120_000, historyMessages: 40 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,17 +52,30 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => performance.now());
 
+  // Personas change rarely and are read on every turn: kept for a few seconds (an edit shows within that).
+  const personas = new TtlCache<string, Promise<Persona | null>>(1_000);
+  const cachedPersona = (key: string, load: () => Promise<Persona | null>) => {
+    const hit = personas.get(key);
+    if (hit) return hit;
+    const loading = load();
+    personas.set(key, loading, PERSONA_CACHE_MS);
+    loading.catch(() => personas.delete(key));
+    return loading;
+  };
+  const personaById = (id: string) => cachedPersona(`id:${id}`, () => getPersona(deps.store, id));
+  const personaByName = (name: string) => cachedPersona(`name:${name.toLowerCase()}`, () => getPersonaByName(deps.store, name));
+
   async function personaFor(request: ChatRequest, conversation: Conversation | null): Promise<Persona | null> {
     if (request.persona) {
-      const found = UUID.test(request.persona) ? await getPersona(deps.store, request.persona) : await getPersonaByName(deps.store, request.persona);
+      const found = UUID.test(request.persona) ? await personaById(request.persona) : await personaByName(request.persona);
       if (!found?.isActive) throw new ChatRequestError('unknown_persona', `Unknown persona: ${request.persona}`);
       return found;
     }
     if (conversation?.personaId) {
-      const persona = await getPersona(deps.store, conversation.personaId);
+      const persona = await personaById(conversation.personaId);
       if (persona) return persona;
     }
-    return getPersonaByName(deps.store, DEFAULT_PERSONA);
+    return personaByName(DEFAULT_PERSONA);
   }
 
   function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): ResolvedModel {
@@ -76,27 +92,28 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       const started = now();
       const owner = request.principal.userId;
       let conversation: Conversation | null = null;
+      let history: StoredMessage[] = [];
       if (request.conversationId !== null) {
-        conversation = await getConversation(deps.store, owner, request.conversationId);
+        // Both reads at once (a pool runs them in parallel); the history of a new conversation is known to be empty.
+        [conversation, history] = await Promise.all([
+          getConversation(deps.store, owner, request.conversationId),
+          historyFor(deps.store, request.conversationId, { maxMessages: limits.historyMessages }).catch(() => []),
+        ]);
         if (!conversation) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
       }
       const persona = await personaFor(request, conversation);
       const resolved = modelFor(request, persona, conversation);
-      conversation ??= await createConversation(deps.store, owner, {
-        title: titleFromMessage(request.message),
-        personaId: persona?.id ?? null,
-        ...(request.model ? { model: resolved.info.id } : {}),
+      const turn = await startTurn(deps.store, {
+        ownerId: owner,
+        conversation: conversation
+          ? { id: conversation.id }
+          : { title: titleFromMessage(request.message), personaId: persona?.id ?? null, model: request.model ? resolved.info.id : null },
+        message: request.message,
+        reply: { model: resolved.info.id, provider: resolved.info.provider },
       });
-      const history = await historyFor(deps.store, conversation.id, { maxMessages: limits.historyMessages });
-      await appendMessage(deps.store, conversation.id, { role: 'user', content: request.message, status: 'complete' });
-      const reply = await appendMessage(deps.store, conversation.id, {
-        role: 'assistant',
-        content: '',
-        status: 'partial',
-        model: resolved.info.id,
-        provider: resolved.info.provider,
-      });
-      return runTurn({ request, conversation, persona, resolved, history, replyId: reply.id, started });
+      // Deleted between the read and the write.
+      if (!turn) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
+      return runTurn({ request, conversation: turn.conversation, persona, resolved, history, replyId: turn.replyId, started });
     },
   };
 
@@ -105,7 +122,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     conversation: Conversation;
     persona: Persona | null;
     resolved: ResolvedModel;
-    history: Awaited<ReturnType<typeof historyFor>>;
+    history: StoredMessage[];
     replyId: string;
     started: number;
   }): AsyncGenerator<ChatEvent> {

@@ -35,7 +35,7 @@ export interface ListConversationsOptions {
   q?: string | null;
 }
 
-interface ConversationRow extends Row {
+export interface ConversationRow extends Row {
   id: string;
   owner_id: string;
   title: string;
@@ -46,9 +46,10 @@ interface ConversationRow extends Row {
   updated_at: Date | string;
 }
 
-const COLUMNS = 'c.id, c.owner_id, c.title, c.preview, c.persona_id, c.model, c.created_at, c.updated_at';
+export const CONVERSATION_COLUMNS = 'c.id, c.owner_id, c.title, c.preview, c.persona_id, c.model, c.created_at, c.updated_at';
+const COLUMNS = CONVERSATION_COLUMNS;
 
-function toConversation(row: ConversationRow): Conversation {
+export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     ownerId: row.owner_id,

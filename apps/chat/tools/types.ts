@@ -38,9 +38,17 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
-/** The JSON Schema (an object schema, without `$schema`) of a zod schema's input, as a tool's `parameters`. */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
+ * The JSON Schema (an object schema, without `$schema`) of a zod schema's input, as a tool's `parameters`. Computed
+ * once per schema: tools are rebuilt for every chat turn.
+ */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const cached = jsonSchemas.get(schema);
+  if (cached) return cached;
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  jsonSchemas.set(schema, rest);
   return rest;
 }
 
