@@ -113,3 +113,22 @@ describe('internal identity token', () => {
     expect(await reasonOf(verifierFor('kb').verify(token))).toBe('bad_signature');
   });
 });
+
+describe('verified-token cache', () => {
+  it('remembers a verified token, hands out copies, and never past its expiry', async () => {
+    let clock = Date.now();
+    const verifier = verifierFor('kb', { now: () => clock, clockToleranceS: 0 });
+    const token = await signInternalToken(ring.current(), user, { audience: 'kb', ttlSeconds: 60, now: clock });
+    const first = await verifier.verify(token);
+    first.roles.push('admin');
+    expect(await verifier.verify(token)).toEqual(user);
+    clock += 61_000;
+    expect(await reasonOf(verifier.verify(token))).toBe('expired');
+  });
+
+  it('can be turned off', async () => {
+    const verifier = verifierFor('kb', { cacheMs: 0 });
+    const token = await signInternalToken(ring.current(), user, { audience: 'kb' });
+    expect(await verifier.verify(token)).toEqual(await verifier.verify(token));
+  });
+});
