@@ -7,8 +7,9 @@ const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, 
 
 /**
  * Full-text ranking of chunks: `websearch_to_tsquery('english', q)` matched against the chunks' tsvector, ranked
- * with `ts_rank_cd`, at most `perDocument` chunks per document, filters (read scope included) applied in SQL before
- * the LIMIT. Ranking touches only ids, paths and tsvectors; content, titles and `ts_headline` snippets are read for
+ * with `ts_rank` (title and heading weigh more than body text), filters (read scope included) applied in SQL before
+ * any LIMIT. The best `5 × limit` chunks (at least 50) are kept with a top-N sort, then capped at `perDocument` per
+ * document: ranking touches only ids, paths and tsvectors; content, titles and `ts_headline` snippets are read for
  * the returned rows only.
  * @example await fulltextChunks({ db, schema: 'kb' }, 'deploy staging', { scope }, { limit: 10, perDocument: 2 });
  */
@@ -19,15 +20,17 @@ export async function fulltextChunks(
   limits: RankLimits,
 ): Promise<RankedChunk[]> {
   const s = schemaIdent(deps.schema);
-  const params: unknown[] = [q, limits.perDocument, limits.limit, HEADLINE];
+  const params: unknown[] = [q, limits.perDocument, limits.limit, HEADLINE, Math.max(50, limits.limit * 5)];
   const where = chunkFilterSql(filters, params, s);
   const rows = await deps.db.query<ChunkRow>(
     `with q as (select websearch_to_tsquery('english', $1::text) as query),
      matched as (
-       select c.id, c.path, c.line_start, ts_rank_cd(c.tsv, q.query) as score
+       select c.id, c.path, c.line_start, ts_rank(c.tsv, q.query) as score
          from ${s}.chunks c
         cross join q
         where c.tsv @@ q.query and ${where}
+        order by score desc, c.id
+        limit $5::int
      ),
      capped as (
        select m.*, row_number() over (partition by m.path order by m.score desc, m.id) as n from matched m
