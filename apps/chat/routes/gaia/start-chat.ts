@@ -30,7 +30,9 @@ export async function startGaiaChat(
   } catch (err) {
     if (err instanceof ChatRequestError) {
       if (err.kind === 'conversation_not_found') throw new GaiaError(404, 'Conversation not found');
-      throw new GaiaError(400, err.message, { key });
+      // GAIA's errors never name models: point at the list instead.
+      if (err.kind === 'unknown_model') throw new GaiaError(400, 'Unknown model: GET /api/v1/models lists the models you can use', { key });
+      throw new GaiaError(400, 'Unknown persona: GET /api/v1/chat/personas lists them', { key });
     }
     throw err;
   }
