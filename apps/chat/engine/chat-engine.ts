@@ -2,13 +2,12 @@ import type { Principal } from '../../../lib/auth/types.ts';
 import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import type { ProviderRegistry, ResolvedModel } from '../providers/registry.ts';
-import { streamWithFallback } from '../providers/reliability.ts';
-import { getConversation, titleFromMessage, updateConversation } from '../store/conversations.ts';
-import { historyFor, updateMessage } from '../store/messages.ts';
+import { getConversation, titleFromMessage } from '../store/conversations.ts';
+import { historyFor } from '../store/messages.ts';
 import { DEFAULT_PERSONA, getPersona, getPersonaByName } from '../store/personas.ts';
 import type { ChatStore } from '../store/store.ts';
 import { startTurn } from '../store/turns.ts';
-import type { Conversation, Persona, StoredMessage, StoredToolCall } from '../store/types.ts';
+import type { Conversation, Persona, StoredMessage } from '../store/types.ts';
 import { filterTools } from '../tools/filter.ts';
 import { runToolLoop, type ToolLoop } from '../tools/loop.ts';
 import type { Tool } from '../tools/types.ts';
@@ -17,7 +16,9 @@ import type { ChatEvent, RouteType, Timings } from './events.ts';
 import { directTurn } from './direct-turn.ts';
 import { publicFailureMessage } from './failures.ts';
 import { promptMessages, storedToolCalls } from './history.ts';
-import type { ChatProvider, FinishReason, ToolCall, Usage } from './types.ts';
+import { fallbackProvider } from './fallback-provider.ts';
+import { storeReply } from './store-reply.ts';
+import { type FinishReason, ProviderError, type ToolCall, type Usage } from './types.ts';
 
 export interface ChatEngineDeps {
   store: ChatStore;
@@ -138,19 +139,9 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     let outcome: { finishReason: FinishReason } | { error: unknown } | null = null;
     const calls: ToolCall[] = [];
     const chain = deps.registry.fallbackChain(resolved.info.id);
-    const composite: ChatProvider = {
-      name: 'fallback',
-      async *stream(providerRequest) {
-        const { model: _model, ...rest } = providerRequest;
-        for await (const event of streamWithFallback(chain, rest, {
-          onFallback: (failure, next) =>
-            log.warn('provider failed, falling back', { provider: failure.entry.info.id, kind: failure.error.kind, next: next?.info.id ?? null }),
-        })) {
-          if (event.type === 'selected') answered = event.entry;
-          else yield event;
-        }
-      },
-    };
+    const composite = fallbackProvider(chain, log, (entry) => {
+      answered = entry;
+    });
     const timings = (): Timings => {
       const end = now();
       return {
@@ -225,9 +216,10 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       const result = loop ? await loop.result : null;
       const usage: Usage = result?.usage ?? { inputTokens: 0, outputTokens: 0 };
       const failed = outcome === null || 'error' in outcome;
-      const error = outcome && 'error' in outcome ? outcome.error : outcome === null ? new Error('client disconnected') : null;
+      const error =
+        outcome && 'error' in outcome ? outcome.error : outcome === null ? new ProviderError('aborted', 'the client went away') : null;
       if (error) log.warn('chat reply failed', { error: error instanceof Error ? error.message : String(error), chars: text.length });
-      await storeReply(turn.replyId, conversation, {
+      await storeReply(deps.store, turn.replyId, conversation, {
         text,
         toolCalls: (result && storedToolCalls(result.messages)) ?? (calls.length > 0 ? calls : null),
         usage,
@@ -249,32 +241,6 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       } else if (outcome && 'error' in outcome) {
         yield { type: 'error', message: publicFailureMessage(outcome.error), usage, timings: timings(), messageId: turn.replyId };
       }
-    }
-  }
-
-  async function storeReply(
-    id: string,
-    conversation: Conversation,
-    reply: {
-      text: string;
-      toolCalls: StoredToolCall[] | null;
-      usage: Usage;
-      status: 'complete' | 'partial' | 'error';
-      error: string | null;
-      answered: ResolvedModel;
-    },
-  ): Promise<void> {
-    await updateMessage(deps.store, id, {
-      content: reply.text,
-      toolCalls: reply.toolCalls,
-      usage: reply.usage,
-      status: reply.status,
-      error: reply.error,
-      model: reply.answered.info.id,
-      provider: reply.answered.info.provider,
-    });
-    if (conversation.preview === '' && reply.text !== '') {
-      await updateConversation(deps.store, conversation.ownerId, conversation.id, { preview: reply.text.slice(0, 200) });
     }
   }
 }
