@@ -5,7 +5,7 @@ import { KbConfigSchema, kbSettings } from './config.ts';
 describe('kb config', () => {
   it('defaults to a local repository under DATA_DIR with no embeddings', () => {
     const config = parseConfig(KbConfigSchema, {});
-    expect(kbSettings(config, config.DATA_DIR)).toEqual({ dir: './.data/kb', branch: 'main', syncIntervalMs: 300_000, maxFileBytes: 1_048_576 });
+    expect(kbSettings(config, config.DATA_DIR)).toEqual({ dir: './.data/kb', branch: 'main', syncIntervalMs: 300_000, maxFileBytes: 1_048_576, seed: true });
   });
 
   it('builds the remote and the embeddings provider from the environment', () => {

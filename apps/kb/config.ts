@@ -62,6 +62,8 @@ export interface KbSettings {
   webhookSecret?: string;
   maxFileBytes: number;
   embeddings?: { baseURL?: string; apiKey: string; model: string; dimensions: number };
+  /** Give a brand-new local repository (no remote) a getting-started document in `shared/`. */
+  seed?: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ export function kbSettings(config: KbFieldValues, dataDir: string): KbSettings {
     syncIntervalMs: config.KB_SYNC_INTERVAL_S * 1000,
     ...(config.KB_WEBHOOK_SECRET ? { webhookSecret: config.KB_WEBHOOK_SECRET } : {}),
     maxFileBytes: config.KB_MAX_FILE_BYTES,
+    seed: true,
     ...(embeddingsOn
       ? {
           embeddings: {

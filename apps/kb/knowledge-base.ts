@@ -2,6 +2,7 @@ import { ApiError } from '../../lib/errors/api-error.ts';
 import type { Logger } from '../../lib/logging/logger.ts';
 import type { Db } from '../../lib/db/types.ts';
 import type { KbSettings } from './config.ts';
+import { WELCOME_DOCUMENT, WELCOME_PATH } from './docs/welcome.ts';
 import { openKbRepo, type OpenedKbRepo } from './git/repo.ts';
 import { createKbSync, type KbSync } from './git/sync.ts';
 import type { CommitAuthor, SyncResult } from './git/types.ts';
@@ -30,7 +31,7 @@ export interface KbRuntime {
   semanticReason: string | null;
 }
 
-/** Who signs the merge commits the platform makes while syncing. */
+/** Who signs the commits the platform makes itself (merges while syncing, the welcome document). */
 const SYNC_AUTHOR: CommitAuthor = { name: 'GAIA knowledge base', email: 'kb@gaia.invalid' };
 
 /**
@@ -69,6 +70,13 @@ export class KnowledgeBase {
       },
     });
     const repo = this.#repo;
+    if (settings.seed && repo.origin === 'initialized' && (await repo.head()) === undefined) {
+      await repo.commit({
+        ops: [{ kind: 'write', path: WELCOME_PATH, content: new TextEncoder().encode(WELCOME_DOCUMENT) }],
+        message: 'Getting started',
+        author: SYNC_AUTHOR,
+      });
+    }
     let semanticReason: string | null = embedder ? null : 'no embeddings provider is configured (set KB_EMBEDDINGS_URL or OPENAI_API_KEY)';
     if (embedder) {
       const vectors = await enableVectors(db, schema, embedder.dimensions);

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createInternalTokenVerifier, INTERNAL_TOKEN_HEADER, signInternalToken } from '../../../lib/auth/internal-token.ts';
+import { createInternalTokenVerifier } from '../../../lib/auth/internal-token.ts';
 import { generateSigningKey } from '../../../lib/auth/signing-keys.ts';
 import type { Principal, Role } from '../../../lib/auth/types.ts';
 import type { Db } from '../../../lib/db/types.ts';
 import type { AppEnv } from '../../../lib/http/env.ts';
 import { createTestRuntime, type TestRuntime } from '../../../lib/testing/harness.ts';
 import { dropSchema, uniqueSchema } from '../../../lib/testing/db.ts';
+import { type InternalCaller, internalCaller } from '../../../lib/testing/internal-caller.ts';
 import { staticTeamDirectory, type TeamDirectory } from '../access/teams.ts';
 import { createApp } from '../app.ts';
 import type { KbSettings } from '../config.ts';
@@ -14,14 +15,10 @@ import { createKbDeps, type KbDeps, startKb } from '../deps.ts';
 import type { Embedder } from '../search/types.ts';
 import { testKbSettings } from './settings.ts';
 
-export interface KbTestApp {
+export interface KbTestApp extends InternalCaller {
   app: OpenAPIHono<AppEnv>;
   deps: KbDeps;
   runtime: TestRuntime;
-  /** Headers carrying `principal` as the gateway would (a signed internal token, audience kb). */
-  as(principal: Principal): Promise<Record<string, string>>;
-  /** `app.request` as `principal`, with a JSON body when given. */
-  call(principal: Principal, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Stops the app; `keepRepo` leaves the clone on disk (to start another app on it, as after a restart). */
   close(options?: { keepRepo?: boolean }): Promise<void>;
 }
@@ -66,19 +63,11 @@ export async function createKbTestApp(options: KbTestAppOptions = {}): Promise<K
   const app = createApp(deps);
   const starting = startKb(deps);
   if (options.started !== false) await starting;
-  const as = async (principal: Principal) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(key, principal, { audience: 'kb' }) });
   return {
     app,
     deps,
     runtime,
-    as,
-    async call(principal, method, path, body, headers = {}) {
-      return app.request(path, {
-        method,
-        headers: { ...(await as(principal)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    },
+    ...internalCaller(app, key, 'kb'),
     async close({ keepRepo = false } = {}) {
       deps.kb.stop();
       if (runtime.db.kind === 'postgres' && !options.schema) await dropSchema(runtime.db, schema);
