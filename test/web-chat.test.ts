@@ -1,45 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AllInOneConfigSchema } from '../all-in-one/config.ts';
-import { type Platform, startPlatform } from '../all-in-one/start.ts';
-import { parseConfig } from '../lib/config/config.ts';
-import { createMemoryLogger } from '../lib/logging/logger.ts';
-
-// CHROMIUM_PATH lets a developer point at another Chromium build; CI uses Debian's.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (process.env.CI === 'true' && !available) throw new Error('CI must install Debian chromium (.ci/run does): the browser tests would be skipped');
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, useBrowserPlatform } from './support/browser-platform.ts';
 
 /** Signing up, chatting with a streamed reply, the knowledge base and signing out, in headless Chromium against `npm start`. */
-describe.skipIf(!available)('web chat and knowledge base in a browser', () => {
-  let platform: Platform;
-  let browser: Browser;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'gaia-web-chat-'));
-    const config = parseConfig(AllInOneConfigSchema, { DATA_DIR: dataDir, GATEWAY_PORT: '0', WEB_PORT: '0' });
-    platform = await startPlatform(config, createMemoryLogger('warn'));
-    await platform.started;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close(2_000);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', () => {
+  const env = useBrowserPlatform('gaia-web-chat-');
 
   const path = (page: Page) => new URL(page.url()).pathname;
 
   it('signs up, streams a reply, keeps the history, writes and finds a KB document, signs out', async () => {
+    const { platform, browser } = env;
     const context = await browser.newContext();
     const page = await context.newPage();
     const external: string[] = [];

@@ -17,6 +17,7 @@ import { inProcessClient } from '../../lib/service/client.ts';
 import type { ServiceClient, ServiceName } from '../../lib/service/types.ts';
 import { createTestRuntime } from '../../lib/testing/harness.ts';
 import { createBenchUpstream } from '../gateway/upstream.ts';
+import { benchCredentials } from '../lib/platform.ts';
 
 const [portArg, mode, credentialsFile] = process.argv.slice(2);
 const logger = processLogger('gateway', 'info');
@@ -52,17 +53,6 @@ const gateway = createApp({
   rateLimiter,
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-const registered = await gateway.request(
-  '/api/v1/auth/register',
-  json({ email: `bench-${crypto.randomUUID()}@example.com`, password: 'a long bench password' }),
-);
-const jwt = ((await registered.json()) as { session: { access_token: string } }).session.access_token;
-const created = await gateway.request('/api/v1/auth/api-keys', json({ name: 'bench' }, { authorization: `Bearer ${jwt}` }));
-const apiKey = ((await created.json()) as { key: string }).key;
+const { jwt, apiKey } = await benchCredentials(gateway, 'bench');
 await serveNode({ name: 'gateway', fetch: gateway.fetch, port: Number(portArg), host: '127.0.0.1', logger });
 await writeFile(credentialsFile!, JSON.stringify({ jwt, apiKey }));

@@ -15,6 +15,7 @@ import { createLogger } from '../../lib/logging/logger.ts';
 import { serveNode } from '../../lib/node/serve.ts';
 import { createStdoutSink } from '../../lib/node/stdout-sink.ts';
 import { createTestRuntime } from '../../lib/testing/harness.ts';
+import { BENCH_GATEWAY_OPTIONS, benchCredentials } from '../lib/platform.ts';
 import { createProfiler } from './profile.ts';
 
 /** The event loop's delay over a measured window (sampled every 5 ms). */
@@ -33,14 +34,7 @@ const raw = await createDb(target.startsWith('postgres') ? { databaseUrl: target
 const runtime = await createTestRuntime({ db: profiler ? profiler.db(raw) : raw });
 const platform = await buildTestPlatform(runtime, {
   logger,
-  gateway: {
-    corsOrigins: [],
-    bodyLimitBytes: 1024 * 1024,
-    upstreamTimeoutMs: 60_000,
-    healthTimeoutMs: 2_000,
-    // Far above what the benchmark sends: every request pays for the check, none is refused.
-    rateLimits: { anonPerMinute: 1e9, perMinute: 1e9, loginPerMinute: 1e9 },
-  },
+  gateway: BENCH_GATEWAY_OPTIONS,
   chat: testChatSettings({
     providers: { openai: { apiKey: 'bench', baseURL, models: ['gpt-4o-mini'] }, defaults: { model: 'openai/gpt-4o-mini', fallback: false } },
     reliability: { firstEventTimeoutMs: 30_000, idleTimeoutMs: 30_000, maxAttempts: 1 },
@@ -51,17 +45,7 @@ await platform.started;
 const { gateway } = platform;
 if (profiler) platform.services.chat.fetch = profiler.service(platform.services.chat.fetch);
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-const registered = await gateway.request('/api/v1/auth/register', json({ email: `chat-bench-${crypto.randomUUID()}@example.com`, password: 'a long bench password' }));
-if (!registered.ok) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
-const jwt = ((await registered.json()) as { session: { access_token: string } }).session.access_token;
-const created = await gateway.request('/api/v1/auth/api-keys', json({ name: 'chat-bench' }, { authorization: `Bearer ${jwt}` }));
-if (!created.ok) throw new Error(`api-keys answered ${created.status}: ${await created.text()}`);
-const apiKey = ((await created.json()) as { key: string }).key;
+const { apiKey } = await benchCredentials(gateway, 'chat-bench');
 
 const fetch = profiler ? profiler.handler((request) => gateway.fetch(request)) : gateway.fetch;
 const server = await serveNode({ name: 'gateway', fetch, port: Number(portArg), host: '127.0.0.1', logger });

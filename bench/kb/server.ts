@@ -12,6 +12,7 @@ import { createLogger } from '../../lib/logging/logger.ts';
 import { serveNode } from '../../lib/node/serve.ts';
 import { createStdoutSink } from '../../lib/node/stdout-sink.ts';
 import { createTestRuntime } from '../../lib/testing/harness.ts';
+import { BENCH_GATEWAY_OPTIONS, benchCredentials } from '../lib/platform.ts';
 import { openDb } from './database.ts';
 
 export interface ServerInfo {
@@ -47,30 +48,13 @@ const started = performance.now();
 const platform = await buildTestPlatform(runtime, {
   logger,
   kb,
-  gateway: {
-    corsOrigins: [],
-    bodyLimitBytes: 1024 * 1024,
-    upstreamTimeoutMs: 60_000,
-    healthTimeoutMs: 2_000,
-    // Far above what the benchmark sends: every request pays for the check, none is refused.
-    rateLimits: { anonPerMinute: 1e9, perMinute: 1e9, loginPerMinute: 1e9 },
-  },
+  gateway: BENCH_GATEWAY_OPTIONS,
 });
 await platform.started;
 const startMs = performance.now() - started;
 const { gateway } = platform;
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-const registered = await gateway.request('/api/v1/auth/register', json({ email: `kb-bench-${crypto.randomUUID()}@example.com`, password: 'a long bench password' }));
-if (!registered.ok) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
-const jwt = ((await registered.json()) as { session: { access_token: string } }).session.access_token;
-const created = await gateway.request('/api/v1/auth/api-keys', json({ name: 'kb-bench' }, { authorization: `Bearer ${jwt}` }));
-if (!created.ok) throw new Error(`api-keys answered ${created.status}: ${await created.text()}`);
-const apiKey = ((await created.json()) as { key: string }).key;
+const { apiKey } = await benchCredentials(gateway, 'kb-bench');
 
 await serveNode({ name: 'gateway', fetch: gateway.fetch, port: Number(portArg), host: '127.0.0.1', logger });
 const mb = (bytes: number) => bytes / 1024 / 1024;

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createIdentityTokens } from '../../../lib/auth/identity-tokens.ts';
-import { createInternalTokenVerifier, INTERNAL_TOKEN_HEADER, signInternalToken } from '../../../lib/auth/internal-token.ts';
+import { createInternalTokenVerifier } from '../../../lib/auth/internal-token.ts';
 import { generateSigningKey, type SigningKey } from '../../../lib/auth/signing-keys.ts';
 import type { Principal } from '../../../lib/auth/types.ts';
 import type { Db } from '../../../lib/db/types.ts';
@@ -9,19 +9,18 @@ import { inProcessClient } from '../../../lib/service/client.ts';
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import { dropSchema, uniqueSchema } from '../../../lib/testing/db.ts';
 import { createTestRuntime, type TestRuntime } from '../../../lib/testing/harness.ts';
+import { type InternalCaller, internalCaller } from '../../../lib/testing/internal-caller.ts';
 import { createApp } from '../app.ts';
 import type { ChatSettings } from '../config.ts';
 import { type ChatDeps, createChatDeps, startChat } from '../deps.ts';
 import { testChatSettings } from './settings.ts';
 
-export interface ChatTestApp {
+export interface ChatTestApp extends InternalCaller {
   app: OpenAPIHono<AppEnv>;
   deps: ChatDeps;
   runtime: TestRuntime;
   /** The key identity tokens are signed with (the kb test app must trust it for KB tools). */
   key: SigningKey;
-  as(principal: Principal): Promise<Record<string, string>>;
-  call(principal: Principal, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -60,20 +59,12 @@ export async function createChatTestApp(options: ChatTestAppOptions = {}): Promi
   });
   const app = createApp(deps);
   await startChat(deps);
-  const as = async (principal: Principal) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(key, principal, { audience: 'chat' }) });
   return {
     app,
     deps,
     runtime,
     key,
-    as,
-    async call(principal, method, path, body, headers = {}) {
-      return app.request(path, {
-        method,
-        headers: { ...(await as(principal)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    },
+    ...internalCaller(app, key, 'chat'),
     async close() {
       await deps.close();
       if (runtime.db.kind === 'postgres') await dropSchema(runtime.db, schema);

@@ -1,10 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../lib/db/types.ts';
-import { createMemoryLogger } from '../../../lib/logging/logger.ts';
-import { dbBackends, dropSchema } from '../../../lib/testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../lib/testing/db.ts';
 import { buildContext, estimateTokens } from './context.ts';
-import { createIndexer } from './indexer.ts';
-import { kbTestSchema, memorySource } from './test-support.ts';
+import { useKbSchema } from './test-support.ts';
 import type { ReadScope } from './types.ts';
 
 const section = (n: number) => `## Part ${n}\nDeploy step ${n}: ${'the release train runs the deploy job. '.repeat(20)}`;
@@ -16,22 +13,9 @@ const files = {
 const BOB: ReadScope = { all: false, prefixes: ['shared/', 'users/bob/'] };
 
 describe.each(dbBackends())('buildContext on $name', ({ create }) => {
-  let db: Db;
-  let schema: string;
+  const kb = useKbSchema(create, { indexed: files });
 
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    schema = await kbTestSchema(db);
-    const source = memorySource();
-    source.commit(files);
-    await createIndexer({ db, schema, source, logger: createMemoryLogger() }).update();
-  });
-  afterEach(() => dropSchema(db, schema));
-
-  const deps = () => ({ db, schema, vectors: false });
+  const deps = () => ({ db: kb.db, schema: kb.schema, vectors: false });
 
   it('packs the best passages within the token budget, with their sources', async () => {
     const result = await buildContext(deps(), { query: 'deploy', maxTokens: 500 }, BOB);

@@ -1,31 +1,23 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../lib/db/types.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
-import { dbBackends, dropSchema } from '../../../lib/testing/db.ts';
+import { dbBackends } from '../../../lib/testing/db.ts';
 import { createIndexer } from './indexer.ts';
-import { kbTestSchema, type MemorySource, memorySource } from './test-support.ts';
+import { type MemorySource, memorySource, useKbSchema } from './test-support.ts';
 import type { IndexProgress } from './types.ts';
 
 const doc = (title: string, text = 'Some text.') => `---\ntitle: ${title}\ntags: [t]\n---\n# ${title}\n${text}\n`;
 
 describe.each(dbBackends())('indexer on $name', ({ create }) => {
-  let db: Db;
-  let schema: string;
+  const kb = useKbSchema(create);
   let source: MemorySource;
 
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    schema = await kbTestSchema(db);
+  beforeEach(() => {
     source = memorySource();
   });
-  afterEach(() => dropSchema(db, schema));
 
-  const indexer = (batchSize = 2) => createIndexer({ db, schema, source, logger: createMemoryLogger(), batchSize });
+  const indexer = (batchSize = 2) => createIndexer({ db: kb.db, schema: kb.schema, source, logger: createMemoryLogger(), batchSize });
   const paths = async () =>
-    (await db.query<{ path: string }>(`select path from ${schema}.documents order by path`)).map((r) => r.path);
+    (await kb.db.query<{ path: string }>(`select path from ${kb.schema}.documents order by path`)).map((r) => r.path);
 
   it('indexes every document, ignoring non-documents and skipping binary or malformed ones', async () => {
     const head = source.commit({
@@ -45,11 +37,11 @@ describe.each(dbBackends())('indexer on $name', ({ create }) => {
     expect(progress.at(-1)).toEqual({ phase: 'done', done: 5, total: 5 });
     expect(progress.filter((p) => p.phase === 'index').map((p) => p.done)).toEqual([2, 4, 5]);
 
-    const [row] = await db.query<{ namespace: string; title: string; tags: string[]; metadata: unknown; commit_sha: string }>(
-      `select namespace, title, tags, metadata, commit_sha from ${schema}.documents where path = 'users/u1/c.md'`,
+    const [row] = await kb.db.query<{ namespace: string; title: string; tags: string[]; metadata: unknown; commit_sha: string }>(
+      `select namespace, title, tags, metadata, commit_sha from ${kb.schema}.documents where path = 'users/u1/c.md'`,
     );
     expect(row).toEqual({ namespace: 'users/u1', title: 'Gamma', tags: ['t'], metadata: { title: 'Gamma', tags: ['t'] }, commit_sha: head });
-    const chunks = await db.query(`select heading, line_start, line_end from ${schema}.chunks where path = 'shared/a.md' order by ordinal`);
+    const chunks = await kb.db.query(`select heading, line_start, line_end from ${kb.schema}.chunks where path = 'shared/a.md' order by ordinal`);
     expect(chunks).toEqual([
       { heading: 'Alpha', line_start: 5, line_end: 6 },
       { heading: 'Alpha › Part', line_start: 7, line_end: 8 },
@@ -67,7 +59,7 @@ describe.each(dbBackends())('indexer on $name', ({ create }) => {
     expect(report).toMatchObject({ to: head, indexed: 2, deleted: 1, skipped: 1 });
     expect(source.reads - before).toBe(3);
     expect(await paths()).toEqual(['shared/a.md', 'shared/d.md', 'shared/e.md']);
-    expect((await db.query(`select title from ${schema}.documents where path = 'shared/a.md'`))[0]).toEqual({ title: 'A2' });
+    expect((await kb.db.query(`select title from ${kb.schema}.documents where path = 'shared/a.md'`))[0]).toEqual({ title: 'A2' });
     expect(await ix.indexedCommit()).toBe(head);
     expect(await ix.update()).toMatchObject({ from: head, to: head, indexed: 0, deleted: 0, skipped: 0 });
   });
@@ -97,8 +89,8 @@ describe.each(dbBackends())('indexer on $name', ({ create }) => {
     source.commit({ 'shared/a.md': doc('A'), 'shared/b.md': doc('B') });
     const ix = indexer();
     await ix.update();
-    await db.query(
-      `insert into ${schema}.documents (path, title, blob_oid, commit_sha, size) values ('shared/stale.md', 'Stale', 'x', 'y', 1)`,
+    await kb.db.query(
+      `insert into ${kb.schema}.documents (path, title, blob_oid, commit_sha, size) values ('shared/stale.md', 'Stale', 'x', 'y', 1)`,
     );
     const report = await ix.reindex();
     expect(report).toMatchObject({ indexed: 2, deleted: 1 });

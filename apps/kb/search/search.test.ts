@@ -1,10 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../lib/db/types.ts';
-import { createMemoryLogger } from '../../../lib/logging/logger.ts';
-import { dbBackends, dropSchema } from '../../../lib/testing/db.ts';
-import { createIndexer } from './indexer.ts';
+import { describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../lib/testing/db.ts';
 import { searchDocuments } from './search.ts';
-import { kbTestSchema, memorySource } from './test-support.ts';
+import { useKbSchema } from './test-support.ts';
 import type { ReadScope, SearchQuery } from './types.ts';
 
 const ALL: ReadScope = { all: true };
@@ -31,23 +28,10 @@ const files: Record<string, string> = {
 };
 
 describe.each(dbBackends())('full-text search on $name', ({ create }) => {
-  let db: Db;
-  let schema: string;
-
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    schema = await kbTestSchema(db);
-    const source = memorySource();
-    source.commit(files);
-    await createIndexer({ db, schema, source, logger: createMemoryLogger() }).update();
-  });
-  afterEach(() => dropSchema(db, schema));
+  const kb = useKbSchema(create, { indexed: files });
 
   const search = (query: Partial<SearchQuery>, scope: ReadScope = ALL) =>
-    searchDocuments({ db, schema, vectors: false }, { q: 'deploy staging', mode: 'fulltext', limit: 10, ...query }, scope);
+    searchDocuments({ db: kb.db, schema: kb.schema, vectors: false }, { q: 'deploy staging', mode: 'fulltext', limit: 10, ...query }, scope);
 
   it('returns ranked chunks with title, heading, highlighted snippet and line range', async () => {
     const hits = await search({ q: 'staging cluster' });

@@ -1,14 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../lib/db/types.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
-import { dbBackends, dropSchema } from '../../../lib/testing/db.ts';
+import { dbBackends } from '../../../lib/testing/db.ts';
 import { type FakeEmbeddings, startFakeEmbeddings } from '../testing/fake-embeddings.ts';
 import { buildContext } from './context.ts';
 import { createOpenAiEmbedder } from './embedder.ts';
 import { SemanticUnavailableError } from './errors.ts';
 import { createIndexer } from './indexer.ts';
 import { searchDocuments } from './search.ts';
-import { kbTestSchema, memorySource } from './test-support.ts';
+import { memorySource, useKbSchema } from './test-support.ts';
 import type { Embedder, ReadScope, SearchQuery } from './types.ts';
 import { enableVectors } from './vector-store.ts';
 
@@ -33,31 +32,24 @@ const embedderFor = (): Embedder =>
   createOpenAiEmbedder({ apiKey: 'sk-test', baseURL: fake.baseURL, dimensions: DIMENSIONS, timeoutMs: 5000, maxRetries: 0 });
 
 describe.each(dbBackends().filter((b) => b.name === 'pglite'))('semantic and hybrid search on $name', ({ create }) => {
-  let db: Db;
-  let schema: string;
+  const kb = useKbSchema(create);
   let embedder: Embedder;
 
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    schema = await kbTestSchema(db);
+  beforeEach(() => {
     embedder = embedderFor();
     fake.failNext(0);
   });
-  afterEach(() => dropSchema(db, schema));
 
   const index = async () => {
-    expect(await enableVectors(db, schema, DIMENSIONS)).toEqual({ ok: true });
+    expect(await enableVectors(kb.db, kb.schema, DIMENSIONS)).toEqual({ ok: true });
     const source = memorySource();
     source.commit(files);
-    const indexer = createIndexer({ db, schema, source, embedder, vectors: true, logger: createMemoryLogger() });
+    const indexer = createIndexer({ db: kb.db, schema: kb.schema, source, embedder, vectors: true, logger: createMemoryLogger() });
     await indexer.update();
     return { source, indexer };
   };
   const search = (query: Partial<SearchQuery>, scope: ReadScope = { all: true }) =>
-    searchDocuments({ db, schema, embedder, vectors: true }, { q: 'staging cluster rollout', mode: 'semantic', limit: 5, ...query }, scope);
+    searchDocuments({ db: kb.db, schema: kb.schema, embedder, vectors: true }, { q: 'staging cluster rollout', mode: 'semantic', limit: 5, ...query }, scope);
 
   it('embeds every chunk while indexing and finds documents by meaning', async () => {
     const { indexer } = await index();
@@ -98,23 +90,23 @@ describe.each(dbBackends().filter((b) => b.name === 'pglite'))('semantic and hyb
 
   it('builds contexts from hybrid results', async () => {
     await index();
-    const result = await buildContext({ db, schema, embedder, vectors: true }, { query: 'kubernetes cluster', maxTokens: 200 }, BOB);
+    const result = await buildContext({ db: kb.db, schema: kb.schema, embedder, vectors: true }, { query: 'kubernetes cluster', maxTokens: 200 }, BOB);
     expect(result.passages[0]).toMatchObject({ path: 'shared/kubernetes.md', heading: 'Cluster operations' });
     expect(result.passages[0]!.score).toBeCloseTo(2 / 61, 5);
     expect(result.tokens).toBeLessThanOrEqual(200);
   });
 
   it('keeps indexing full text when the embeddings provider fails, and embeds later', async () => {
-    expect(await enableVectors(db, schema, DIMENSIONS)).toEqual({ ok: true });
+    expect(await enableVectors(kb.db, kb.schema, DIMENSIONS)).toEqual({ ok: true });
     const source = memorySource();
     source.commit(files);
     const logger = createMemoryLogger();
-    const indexer = createIndexer({ db, schema, source, embedder, logger });
+    const indexer = createIndexer({ db: kb.db, schema: kb.schema, source, embedder, logger });
     fake.failNext(1000);
     const report = await indexer.update();
     expect(report.indexed).toBe(5);
     expect((await indexer.stats()).embedded).toBe(0);
-    const fulltext = await searchDocuments({ db, schema, vectors: true, embedder }, { q: 'kubernetes', mode: 'fulltext', limit: 5 }, { all: true });
+    const fulltext = await searchDocuments({ db: kb.db, schema: kb.schema, vectors: true, embedder }, { q: 'kubernetes', mode: 'fulltext', limit: 5 }, { all: true });
     expect(fulltext.map((h) => h.path)).toEqual(['shared/kubernetes.md']);
 
     fake.failNext(0);
@@ -127,28 +119,18 @@ describe.each(dbBackends().filter((b) => b.name === 'pglite'))('semantic and hyb
   it('refuses semantic search without an embedder or without vectors', async () => {
     await index();
     const q: SearchQuery = { q: 'x', mode: 'semantic', limit: 5 };
-    await expect(searchDocuments({ db, schema, vectors: true }, q, { all: true })).rejects.toThrow(/KB_EMBEDDINGS_URL/);
-    await expect(searchDocuments({ db, schema, vectors: false, embedder }, { ...q, mode: 'hybrid' }, { all: true })).rejects.toThrow(
+    await expect(searchDocuments({ db: kb.db, schema: kb.schema, vectors: true }, q, { all: true })).rejects.toThrow(/KB_EMBEDDINGS_URL/);
+    await expect(searchDocuments({ db: kb.db, schema: kb.schema, vectors: false, embedder }, { ...q, mode: 'hybrid' }, { all: true })).rejects.toThrow(
       SemanticUnavailableError,
     );
   });
 });
 
 describe.each(dbBackends().filter((b) => b.name === 'postgres'))('semantic search on $name without pgvector', ({ create }) => {
-  let db: Db;
-  let schema: string;
-
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    schema = await kbTestSchema(db);
-  });
-  afterEach(() => dropSchema(db, schema));
+  const kb = useKbSchema(create);
 
   it('reports why vectors are unavailable, indexes full text, and refuses semantic and hybrid search', async () => {
-    const status = await enableVectors(db, schema, DIMENSIONS);
+    const status = await enableVectors(kb.db, kb.schema, DIMENSIONS);
     expect(status.ok).toBe(false);
     expect(!status.ok && status.reason).toMatch(/no pgvector extension/);
 
@@ -156,12 +138,12 @@ describe.each(dbBackends().filter((b) => b.name === 'postgres'))('semantic searc
     const source = memorySource();
     source.commit(files);
     const before = fake.requests;
-    const indexer = createIndexer({ db, schema, source, embedder, logger: createMemoryLogger() });
+    const indexer = createIndexer({ db: kb.db, schema: kb.schema, source, embedder, logger: createMemoryLogger() });
     expect((await indexer.update()).indexed).toBe(5);
     expect(fake.requests).toBe(before);
     expect((await indexer.stats()).embedded).toBe(0);
 
-    const deps = { db, schema, embedder, vectors: false };
+    const deps = { db: kb.db, schema: kb.schema, embedder, vectors: false };
     for (const mode of ['semantic', 'hybrid'] as const) {
       await expect(searchDocuments(deps, { q: 'cluster', mode, limit: 5 }, { all: true })).rejects.toThrow(SemanticUnavailableError);
       await expect(searchDocuments(deps, { q: 'cluster', mode, limit: 5 }, { all: true })).rejects.toThrow(/pgvector/);

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
+import { beforeEach } from 'vitest';
 import { migrate } from '../../../lib/db/migrate.ts';
 import type { Db } from '../../../lib/db/types.ts';
-import { uniqueSchema } from '../../../lib/testing/db.ts';
+import { createMemoryLogger } from '../../../lib/logging/logger.ts';
+import { useDbFixture } from '../../../lib/testing/db-fixture.ts';
+import { dropSchema, uniqueSchema } from '../../../lib/testing/db.ts';
 import { kbMigrationsFor } from '../db/migrations.ts';
 import type { FileChange } from '../git/types.ts';
+import { createIndexer } from './indexer.ts';
 import type { IndexSource } from './types.ts';
 
 const sha1 = (data: Uint8Array | string) => createHash('sha1').update(data).digest('hex');
@@ -76,4 +80,41 @@ export async function kbTestSchema(db: Db): Promise<string> {
   const schema = uniqueSchema('kb');
   await migrate(db, schema, kbMigrationsFor(schema));
   return schema;
+}
+
+export interface KbSchemaFixture {
+  /** The suite's database (opened in `beforeAll`, closed in `afterAll`). */
+  readonly db: Db;
+  /** This test's kb schema, fresh and migrated (made in `beforeEach`, dropped in `afterEach`). */
+  readonly schema: string;
+}
+
+/**
+ * Registers the hooks of a kb search suite on `create()`'s database: one Db per suite, a fresh kb schema per test;
+ * with `indexed`, each test starts with those files committed to a {@link memorySource} and indexed (full text).
+ * Call it inside a `describe`; read `db`/`schema` only inside tests and hooks.
+ * @example
+ * describe.each(dbBackends())('search on $name', ({ create }) => {
+ *   const kb = useKbSchema(create, { indexed: { 'shared/a.md': '# A' } });
+ *   it('finds', async () => { await searchDocuments({ db: kb.db, schema: kb.schema, vectors: false }, query, scope); });
+ * });
+ */
+export function useKbSchema(create: () => Promise<Db>, options: { indexed?: Record<string, string> } = {}): KbSchemaFixture {
+  const fixture = useDbFixture(create, { setup: kbTestSchema, teardown: dropSchema });
+  const { indexed } = options;
+  if (indexed) {
+    beforeEach(async () => {
+      const source = memorySource();
+      source.commit(indexed);
+      await createIndexer({ db: fixture.db, schema: fixture.current, source, logger: createMemoryLogger() }).update();
+    });
+  }
+  return {
+    get db() {
+      return fixture.db;
+    },
+    get schema() {
+      return fixture.current;
+    },
+  };
 }

@@ -1,28 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../../lib/db/types.ts';
-import { dbBackends, dropSchema } from '../../../../lib/testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../../lib/testing/db.ts';
 import { appendMessage } from '../../store/messages.ts';
 import { schemaIdent } from '../../store/sql.ts';
-import { type GaiaTestApp, gaiaTestApp } from './gaia-test-app.ts';
+import { useGaiaTestApp } from './gaia-test-app.ts';
 import type { GaiaConversationV03, GaiaMessageV03 } from './schemas.ts';
 
 const ITEM_KEYS = ['conversation_id', 'created_at', 'title'];
 const NOT_FOUND = { detail: 'Conversation not found' };
 
 describe.each(dbBackends())('GAIA v0.3 conversations on $name', ({ create }) => {
-  let db: Db;
-  let t: GaiaTestApp;
+  const t = useGaiaTestApp(create);
   const alice = crypto.randomUUID();
   const bob = crypto.randomUUID();
-
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    t = await gaiaTestApp(db);
-  });
-  afterEach(() => dropSchema(db, t.store.schema));
 
   const createAs = async (user: string, json?: unknown): Promise<{ conversation_id: string; title: string }> => {
     const res = await t.call('POST', '/api/v0.3/conversations', { user, json });
@@ -43,7 +32,7 @@ describe.each(dbBackends())('GAIA v0.3 conversations on $name', ({ create }) => 
     const older = await createAs(alice, { title: 'older' });
     const newer = await createAs(alice, { title: 'newer' });
     await createAs(bob, { title: 'bob' });
-    await db.query(`update ${schemaIdent(t.store.schema)}.conversations set updated_at = now() + interval '1 hour' where id = $1`, [
+    await t.db.query(`update ${schemaIdent(t.store.schema)}.conversations set updated_at = now() + interval '1 hour' where id = $1`, [
       newer.conversation_id,
     ]);
     const res = await t.call('GET', '/api/v0.3/conversations', { user: alice });

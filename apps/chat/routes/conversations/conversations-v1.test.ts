@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../../lib/db/types.ts';
-import { dbBackends, dropSchema } from '../../../../lib/testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../../lib/testing/db.ts';
 import { appendMessage } from '../../store/messages.ts';
 import { getPersonaByName, seedPersonas } from '../../store/personas.ts';
 import { schemaIdent } from '../../store/sql.ts';
-import { type GaiaTestApp, gaiaTestApp } from './gaia-test-app.ts';
+import { useGaiaTestApp } from './gaia-test-app.ts';
 import type { GaiaConversation, GaiaMessage } from './schemas.ts';
 
 const CONVERSATION_KEYS = ['created_at', 'id', 'preview', 'title', 'updated_at'];
@@ -14,19 +13,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const NOT_FOUND = { detail: 'Conversation not found' };
 
 describe.each(dbBackends())('GAIA v1 conversations on $name', ({ create }) => {
-  let db: Db;
-  let t: GaiaTestApp;
+  const t = useGaiaTestApp(create);
   const alice = crypto.randomUUID();
   const bob = crypto.randomUUID();
-
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    t = await gaiaTestApp(db);
-  });
-  afterEach(() => dropSchema(db, t.store.schema));
 
   const createAs = async (user: string, json?: unknown): Promise<GaiaConversation> => {
     const res = await t.call('POST', '/api/v1/conversations', { user, json: json ?? {} });
@@ -34,7 +23,7 @@ describe.each(dbBackends())('GAIA v1 conversations on $name', ({ create }) => {
     return (await res.json()) as GaiaConversation;
   };
   const setUpdatedAt = (id: string, at: string) =>
-    db.query(`update ${schemaIdent(t.store.schema)}.conversations set updated_at = $2::timestamptz where id = $1`, [id, at]);
+    t.db.query(`update ${schemaIdent(t.store.schema)}.conversations set updated_at = $2::timestamptz where id = $1`, [id, at]);
 
   it('creates a conversation: 201, exact keys, default title, with {} / no body / an empty JSON body', async () => {
     const res = await t.call('POST', '/api/v1/conversations', { user: alice, json: {} });
@@ -229,7 +218,7 @@ describe.each(dbBackends())('GAIA v1 conversations on $name', ({ create }) => {
     const body = (await renamed.json()) as GaiaConversation;
     expect(Object.keys(body).sort()).toEqual(CONVERSATION_KEYS);
     expect(body.title).toBe('Renamed');
-    const stored = await db.query<{ persona_id: string | null; model: string | null }>(
+    const stored = await t.db.query<{ persona_id: string | null; model: string | null }>(
       `select persona_id, model from ${schemaIdent(t.store.schema)}.conversations where id = $1`,
       [conversation.id],
     );
@@ -239,7 +228,7 @@ describe.each(dbBackends())('GAIA v1 conversations on $name', ({ create }) => {
     expect(byName.status).toBe(200);
     const cleared = await t.call('PATCH', `/api/v1/conversations/${conversation.id}`, { user: alice, json: { persona: null, model: null } });
     expect(cleared.status).toBe(200);
-    const after = await db.query<{ persona_id: string | null; model: string | null }>(
+    const after = await t.db.query<{ persona_id: string | null; model: string | null }>(
       `select persona_id, model from ${schemaIdent(t.store.schema)}.conversations where id = $1`,
       [conversation.id],
     );

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { beforeEach } from 'vitest';
 import type { Role } from '../../../../lib/auth/types.ts';
 import type { Db } from '../../../../lib/db/types.ts';
 import { gaiaOnError, gaiaValidationHook } from '../../../../lib/gaia/errors.ts';
@@ -7,7 +8,7 @@ import { silentLogger } from '../../../../lib/logging/logger.ts';
 import type { ChatDeps } from '../../deps.ts';
 import type { ChatEngine } from '../../engine/engine.ts';
 import type { ChatStore } from '../../store/store.ts';
-import { chatTestStore } from '../../store/test-support.ts';
+import { useChatStore } from '../../store/test-support.ts';
 import { registerPersonaRoutes } from '../personas/persona-routes.ts';
 import { registerUsageRoutes } from '../usage/usage-routes.ts';
 import { registerConversationRoutesV1, registerConversationRoutesV03 } from './conversation-routes.ts';
@@ -35,12 +36,11 @@ function gaiaRouter(): OpenAPIHono<AppEnv> {
 }
 
 /**
- * The conversation, persona and usage routes on GAIA routers at `/api/v1` and `/api/v0.3`, over a fresh chat store;
- * the principal comes from {@link TEST_USER_HEADER}. The engine is unused (it throws).
- * @example const t = await gaiaTestApp(db); const res = await t.call('GET', '/api/v1/conversations', { user });
+ * The conversation, persona and usage routes on GAIA routers at `/api/v1` and `/api/v0.3`, over `store` (a fresh one
+ * per test: see `useChatStore`); the principal comes from {@link TEST_USER_HEADER}. The engine is unused (it throws).
+ * @example const t = gaiaTestApp(chat.store); const res = await t.call('GET', '/api/v1/conversations', { user });
  */
-export async function gaiaTestApp(db: Db): Promise<GaiaTestApp> {
-  const store = await chatTestStore(db);
+export function gaiaTestApp(store: ChatStore): GaiaTestApp {
   const engine: ChatEngine = {
     start() {
       throw new Error('the engine is not used by these routes');
@@ -81,5 +81,47 @@ export async function gaiaTestApp(db: Db): Promise<GaiaTestApp> {
       }
       return Promise.resolve(app.request(path, { method, headers, body }));
     },
+  };
+}
+
+/** {@link GaiaTestApp} of the current test, plus the suite's database. */
+export interface GaiaTestSuite extends GaiaTestApp {
+  readonly db: Db;
+}
+
+/**
+ * Registers the hooks of a GAIA routes suite: {@link useChatStore}, and a {@link gaiaTestApp} over each test's fresh
+ * store. The returned object always stands for the current test's app. Call it inside a `describe`; use it only inside
+ * tests and hooks.
+ * @example
+ * describe.each(dbBackends())('usage on $name', ({ create }) => {
+ *   const t = useGaiaTestApp(create);
+ *   it('answers', async () => { expect((await t.call('GET', '/api/v1/chat/usage', { user })).status).toBe(200); });
+ * });
+ */
+export function useGaiaTestApp(create: () => Promise<Db>): GaiaTestSuite {
+  const chat = useChatStore(create);
+  let current: GaiaTestApp | undefined;
+  beforeEach(() => {
+    current = gaiaTestApp(chat.store);
+  });
+  const app = (): GaiaTestApp => {
+    if (!current) throw new Error('the GAIA test app is only set inside tests and hooks (see useGaiaTestApp)');
+    return current;
+  };
+  return {
+    get db() {
+      return chat.db;
+    },
+    get app() {
+      return app().app;
+    },
+    get store() {
+      return app().store;
+    },
+    get deps() {
+      return app().deps;
+    },
+    call: (method, path, options) => app().call(method, path, options),
   };
 }

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../../lib/db/types.ts';
-import { dbBackends, dropSchema } from '../../../../lib/testing/db.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../../lib/testing/db.ts';
 import { getPersonaByName, seedPersonas, updatePersona } from '../../store/personas.ts';
-import { type GaiaTestApp, gaiaTestApp } from '../conversations/gaia-test-app.ts';
+import { useGaiaTestApp } from '../conversations/gaia-test-app.ts';
 import type { GaiaPersona, PersonaDetail } from './schemas.ts';
 
 const GAIA_KEYS = [
@@ -28,21 +27,14 @@ interface PersonaList {
 }
 
 describe.each(dbBackends())('GAIA personas on $name', ({ create }) => {
-  let db: Db;
-  let t: GaiaTestApp;
+  const t = useGaiaTestApp(create);
   const alice = crypto.randomUUID();
   const bob = crypto.randomUUID();
   const admin = crypto.randomUUID();
 
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
   beforeEach(async () => {
-    t = await gaiaTestApp(db);
     await seedPersonas(t.store);
   });
-  afterEach(() => dropSchema(db, t.store.schema));
 
   const pirate = { name: 'Pirate', description: 'Arr', system_prompt: 'Speak like a pirate.' };
   const createAs = async (user: string, json: Record<string, unknown> = pirate): Promise<GaiaPersona> => {

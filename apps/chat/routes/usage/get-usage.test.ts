@@ -1,24 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../../lib/db/types.ts';
-import { dbBackends, dropSchema } from '../../../../lib/testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import { dbBackends } from '../../../../lib/testing/db.ts';
 import { createConversation, deleteConversation } from '../../store/conversations.ts';
 import { appendMessage } from '../../store/messages.ts';
-import { type GaiaTestApp, gaiaTestApp } from '../conversations/gaia-test-app.ts';
+import { useGaiaTestApp } from '../conversations/gaia-test-app.ts';
 
 describe.each(dbBackends())('GET /api/v1/chat/usage on $name', ({ create }) => {
-  let db: Db;
-  let t: GaiaTestApp;
+  const t = useGaiaTestApp(create);
   const alice = crypto.randomUUID();
   const bob = crypto.randomUUID();
-
-  beforeAll(async () => {
-    db = await create();
-  });
-  afterAll(() => db?.close());
-  beforeEach(async () => {
-    t = await gaiaTestApp(db);
-  });
-  afterEach(() => dropSchema(db, t.store.schema));
 
   it('is all zeros for a new user', async () => {
     const res = await t.call('GET', '/api/v1/chat/usage', { user: alice });

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { AllInOneConfigSchema } from '../../all-in-one/config.ts';
+import { type Platform, startPlatform } from '../../all-in-one/start.ts';
+import { parseConfig } from '../../lib/config/config.ts';
+import { createMemoryLogger } from '../../lib/logging/logger.ts';
+
+// CHROMIUM_PATH lets a developer point at another Chromium build; CI uses Debian's.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Whether the browser tests can run here; use with `describe.skipIf(!chromiumAvailable)`. */
+export const chromiumAvailable = existsSync(CHROMIUM);
+if (process.env.CI === 'true' && !chromiumAvailable) {
+  throw new Error('CI must install Debian chromium (.ci/run does): the browser tests would be skipped');
+}
+
+export interface BrowserPlatform {
+  /** The whole platform (`npm start` in-process) on free ports. */
+  readonly platform: Platform;
+  /** Headless Chromium. */
+  readonly browser: Browser;
+  /** The platform's temporary DATA_DIR, removed after the suite. */
+  readonly dataDir: string;
+}
+
+function started<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name} is only available inside tests (after beforeAll)`);
+  return value;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that start the whole platform in a temporary data directory and launch headless
+ * Chromium, and returns accessors for them. Call it inside a `describe`.
+ * @example
+ * describe.skipIf(!chromiumAvailable)('web UI', () => {
+ *   const web = useBrowserPlatform('gaia-web-');
+ *   it('loads', async () => { const page = await web.browser.newPage(); await page.goto(web.platform.web.url); });
+ * });
+ */
+export function useBrowserPlatform(dataDirPrefix: string): BrowserPlatform {
+  let platform: Platform | undefined;
+  let browser: Browser | undefined;
+  let dataDir: string | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), dataDirPrefix));
+    const config = parseConfig(AllInOneConfigSchema, { DATA_DIR: dataDir, GATEWAY_PORT: '0', WEB_PORT: '0' });
+    platform = await startPlatform(config, createMemoryLogger('warn'));
+    await platform.started;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close(2_000);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  return {
+    get platform() {
+      return started(platform, 'platform');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    get dataDir() {
+      return started(dataDir, 'dataDir');
+    },
+  };
+}
