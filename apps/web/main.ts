@@ -8,8 +8,11 @@ await runService({
   name: 'web',
   schema: WebConfigSchema,
   backends: false,
-  build: ({ config, logger, readiness }) =>
-    createApp({
+  build: ({ config, logger, readiness }) => {
+    if (!config.WEB_SESSION_KEY) {
+      logger.warn('WEB_SESSION_KEY is not set: sign-ins end when this process restarts and do not carry across instances');
+    }
+    return createApp({
       logger,
       readiness,
       gateway: (request) => {
@@ -18,5 +21,7 @@ await runService({
       },
       publicGatewayUrl: config.PUBLIC_GATEWAY_URL,
       staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),
-    }),
+      ...(config.WEB_SESSION_KEY ? { sessionKey: config.WEB_SESSION_KEY } : {}),
+    });
+  },
 });
