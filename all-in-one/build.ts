@@ -139,7 +139,8 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   const web = createWebApp({
     logger: webPart.logger,
     readiness: webPart.readiness,
-    gateway: async (request) => gateway.fetch(request),
+    // The browser's address goes along as the gateway's env, so its per-client limits see each browser.
+    gateway: async (request, client) => gateway.fetch(request, client),
     publicGatewayUrl: input.publicGatewayUrl,
     staticAssets: input.staticAssets,
   });

@@ -5,11 +5,20 @@ import type { Readiness } from '../../lib/readiness/readiness.ts';
 /** The files of the `htmx.org` package the UI serves itself (no CDN). */
 export const WEB_STATIC_FILES = ['htmx.min.js'] as const;
 
+/**
+ * Who the browser is, for the gateway's per-client limits: its address, as `@hono/node-server` would have passed it.
+ * In-process (all-in-one) it goes to the gateway as its env; over HTTP the web server sends it as `X-Forwarded-For`
+ * (which the gateway honours only with `TRUST_PROXY`).
+ */
+export interface GatewayClient {
+  incoming: { socket: { remoteAddress: string } };
+}
+
 export interface WebDeps {
   logger: Logger;
   readiness: Readiness;
   /** Sends a request to the gateway (in-process all-in-one, else over HTTP). The UI uses only the public API. */
-  gateway: (request: Request) => Promise<Response>;
+  gateway: (request: Request, client?: GatewayClient) => Promise<Response>;
   /** The gateway's URL as the browser reaches it, for links (API docs). */
   publicGatewayUrl: string;
   staticAssets: AssetSource;

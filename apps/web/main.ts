@@ -15,9 +15,12 @@ await runService({
     return createApp({
       logger,
       readiness,
-      gateway: (request) => {
+      gateway: (request, client) => {
         const url = new URL(request.url);
-        return fetch(new Request(new URL(url.pathname + url.search, config.GATEWAY_URL), request));
+        const forwarded = new Request(new URL(url.pathname + url.search, config.GATEWAY_URL), request);
+        // The browser's address, for the gateway's per-client limits (honoured there with TRUST_PROXY=true).
+        if (client) forwarded.headers.set('x-forwarded-for', client.incoming.socket.remoteAddress);
+        return fetch(forwarded);
       },
       publicGatewayUrl: config.PUBLIC_GATEWAY_URL,
       staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../../lib/http/env.ts';
-import type { WebDeps } from '../deps.ts';
+import type { GatewayClient, WebDeps } from '../deps.ts';
 
 export interface GatewayCall {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -24,6 +24,7 @@ export function callGateway<E extends AppEnv>(deps: Pick<WebDeps, 'gateway'>, c:
   if (requestId) headers.set('x-request-id', requestId);
   if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   if (call.json !== undefined) headers.set('content-type', 'application/json');
+  const client = browserOf(c.env);
   return deps.gateway(
     new Request(`http://gateway${call.path}`, {
       method: call.method ?? 'GET',
@@ -31,7 +32,17 @@ export function callGateway<E extends AppEnv>(deps: Pick<WebDeps, 'gateway'>, c:
       ...(call.json !== undefined ? { body: JSON.stringify(call.json) } : {}),
       signal: call.signal ?? AbortSignal.timeout(15_000),
     }),
+    ...(client ? [client] : []),
   );
+}
+
+/** The browser's address from the web server's env (`@hono/node-server`'s socket, or `Deno.serve`'s `remoteAddr`). */
+export function browserOf(env: unknown): GatewayClient | undefined {
+  if (!env || typeof env !== 'object') return undefined;
+  const node = (env as { incoming?: { socket?: { remoteAddress?: unknown } } }).incoming?.socket?.remoteAddress;
+  const deno = (env as { remoteAddr?: { hostname?: unknown } }).remoteAddr?.hostname;
+  const address = typeof node === 'string' ? node : typeof deno === 'string' ? deno : undefined;
+  return address ? { incoming: { socket: { remoteAddress: address } } } : undefined;
 }
 
 /**
