@@ -13,13 +13,13 @@ const noAssets: AssetSource = async () => null;
 /**
  * The whole platform in-process on a test runtime (embedded or real backends): cheap password hashing, test auth
  * settings (issuer `https://auth.gaia.test`, no email confirmation), a fresh internal signing key, no static files, a
- * fresh local knowledge-base repository in a temp dir,
- * and the gateway on the runtime's KV with an in-memory rate limiter (pass `rateLimiter` for a Redis one).
+ * fresh local knowledge-base repository in a temp dir (removed by `stop()`), and the gateway on the runtime's KV with an in-memory rate limiter (pass `rateLimiter` for a Redis one).
  * @example const platform = await buildTestPlatform(runtime); await platform.started; await platform.gateway.request('/health');
  */
 export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial<PlatformInput> = {}): Promise<PlatformApps> {
   const { internalPublicKeys: _none, ...auth } = testAuthSettings();
-  return buildPlatform({
+  const kb = overrides.kb ?? testKbSettings();
+  const platform = buildPlatform({
     db: runtime.db,
     kv: runtime.kv,
     logger: runtime.logger,
@@ -30,9 +30,18 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     docsAssets: noAssets,
     staticAssets: noAssets,
     publicGatewayUrl: 'http://localhost:8666',
-    kb: overrides.kb ?? testKbSettings(),
+    kb,
     chat: testChatSettings(),
     fs,
     ...overrides,
   });
+  if (overrides.kb) return platform;
+  // The knowledge base's temp repository goes with the platform.
+  return {
+    ...platform,
+    stop() {
+      platform.stop();
+      fs.rmSync(kb.dir.replace(/\/repo$/, ''), { recursive: true, force: true });
+    },
+  };
 }
