@@ -10,7 +10,7 @@ import {
 import { generateSigningKey, KeyRing } from './signing-keys.ts';
 import { signToken } from './tokens.ts';
 import type { Principal } from './types.ts';
-import { TokenError, type TokenErrorReason } from './verify.ts';
+import { tokenErrorReason } from '../testing/token-errors.ts';
 
 const user: Principal = {
   userId: '6f1c1a5e-2b9d-4c3e-9a7b-1d2e3f4a5b6c',
@@ -27,15 +27,6 @@ beforeAll(async () => {
 
 function verifierFor(audience: InternalTokenVerifierOptions['audience'], extra: Partial<InternalTokenVerifierOptions> = {}) {
   return createInternalTokenVerifier({ audience, jwks: { fetch: async () => ring.publicJwks() }, ...extra });
-}
-
-async function reasonOf(promise: Promise<unknown>): Promise<TokenErrorReason> {
-  const err = await promise.then(
-    () => new Error('expected the token to be rejected'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof TokenError)) throw err;
-  return err.reason;
 }
 
 describe('internal identity token', () => {
@@ -66,22 +57,22 @@ describe('internal identity token', () => {
     const token = await signInternalToken(ring.current(), user, { audience: 'kb' });
     await expect(verifierFor('kb').verify(token)).resolves.toEqual(user);
     for (const other of ['chat', 'asset', 'auth', 'web'] as const) {
-      expect(await reasonOf(verifierFor(other).verify(token))).toBe('wrong_audience');
+      expect(await tokenErrorReason(verifierFor(other).verify(token))).toBe('wrong_audience');
     }
   });
 
   it('refuses another issuer, a non-internal token, and expiry', async () => {
     const foreign = await signInternalToken(ring.current(), user, { audience: 'kb', issuer: 'someone-else' });
-    expect(await reasonOf(verifierFor('kb').verify(foreign))).toBe('wrong_issuer');
+    expect(await tokenErrorReason(verifierFor('kb').verify(foreign))).toBe('wrong_issuer');
     const plain = await signToken(ring.current(), { roles: ['super_admin'], auth_type: 'jwt', email: null }, {
       issuer: 'gaia-gateway',
       audience: 'kb',
       subject: user.userId,
       ttlSeconds: 60,
     });
-    expect(await reasonOf(verifierFor('kb').verify(plain))).toBe('wrong_type');
+    expect(await tokenErrorReason(verifierFor('kb').verify(plain))).toBe('wrong_type');
     const old = await signInternalToken(ring.current(), user, { audience: 'kb', now: Date.now() - 91_000 });
-    expect(await reasonOf(verifierFor('kb').verify(old))).toBe('expired');
+    expect(await tokenErrorReason(verifierFor('kb').verify(old))).toBe('expired');
   });
 
   it('refuses signed claims that are not a valid principal', async () => {
@@ -103,14 +94,14 @@ describe('internal identity token', () => {
       { roles: ['user'], auth_type: 'jwt' },
       { ...good, key_id: 7 },
     ]) {
-      expect(await reasonOf(verifierFor('kb').verify(await sign(bad)))).toBe('malformed');
+      expect(await tokenErrorReason(verifierFor('kb').verify(await sign(bad)))).toBe('malformed');
     }
   });
 
   it('refuses a token from a key outside the gateway ring', async () => {
     const rogue = await generateSigningKey('gw-1');
     const token = await signInternalToken(rogue, { ...user, roles: ['super_admin'] }, { audience: 'kb' });
-    expect(await reasonOf(verifierFor('kb').verify(token))).toBe('bad_signature');
+    expect(await tokenErrorReason(verifierFor('kb').verify(token))).toBe('bad_signature');
   });
 });
 
@@ -123,12 +114,20 @@ describe('verified-token cache', () => {
     first.roles.push('admin');
     expect(await verifier.verify(token)).toEqual(user);
     clock += 61_000;
-    expect(await reasonOf(verifier.verify(token))).toBe('expired');
+    expect(await tokenErrorReason(verifier.verify(token))).toBe('expired');
   });
 
-  it('can be turned off', async () => {
-    const verifier = verifierFor('kb', { cacheMs: 0 });
+  it('skips the signature check on a hit, unless turned off', async () => {
+    // A gateway key that stops being published: only a remembered token still passes.
+    let published = true;
+    const jwks = { fetch: async () => (published ? ring.publicJwks() : { keys: [] }), cacheMs: 0, refetchCooldownMs: 0 };
+    const cached = createInternalTokenVerifier({ audience: 'kb', jwks });
+    const uncached = createInternalTokenVerifier({ audience: 'kb', jwks, cacheMs: 0 });
     const token = await signInternalToken(ring.current(), user, { audience: 'kb' });
-    expect(await verifier.verify(token)).toEqual(await verifier.verify(token));
+    await cached.verify(token);
+    await uncached.verify(token);
+    published = false;
+    expect(await cached.verify(token)).toEqual(user);
+    await expect(uncached.verify(token)).rejects.toThrow();
   });
 });

@@ -2,7 +2,8 @@ import { base64url, decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, KeyRing, type SigningKey } from './signing-keys.ts';
 import { type SignTokenOptions, signToken } from './tokens.ts';
-import { createJwtVerifier, type JwksDocument, type JwtVerifierOptions, TokenError, type TokenErrorReason } from './verify.ts';
+import { createJwtVerifier, type JwksDocument, type JwtVerifierOptions } from './verify.ts';
+import { tokenErrorReason } from '../testing/token-errors.ts';
 
 const ISSUER = 'gaia-auth';
 const AUDIENCE = 'gaia';
@@ -18,15 +19,6 @@ beforeAll(async () => {
 
 function verifier(overrides: Partial<JwtVerifierOptions> = {}) {
   return createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], jwks, ...overrides });
-}
-
-async function reasonOf(promise: Promise<unknown>): Promise<TokenErrorReason> {
-  const err = await promise.then(
-    () => new Error('expected the token to be rejected'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof TokenError)) throw err;
-  return err.reason;
 }
 
 describe('createJwtVerifier', () => {
@@ -45,13 +37,13 @@ describe('createJwtVerifier', () => {
 
   it('rejects garbage and empty input as malformed', async () => {
     for (const bad of ['', 'abc', 'a.b.c', 'a.b', `${'x'.repeat(20_000)}.y.z`]) {
-      expect(await reasonOf(verifier().verify(bad))).toBe('malformed');
+      expect(await tokenErrorReason(verifier().verify(bad))).toBe('malformed');
     }
   });
 
   it('rejects alg none', async () => {
     const token = new UnsecuredJWT({ sub: 'user-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').encode();
-    expect(await reasonOf(verifier().verify(token))).toBe('wrong_algorithm');
+    expect(await tokenErrorReason(verifier().verify(token))).toBe('wrong_algorithm');
   });
 
   it('rejects HS256 signed with the public key as the secret (algorithm confusion)', async () => {
@@ -64,14 +56,14 @@ describe('createJwtVerifier', () => {
         .setSubject('user-1')
         .setExpirationTime('5m')
         .sign(secret);
-      expect(await reasonOf(verifier().verify(token))).toBe('wrong_algorithm');
+      expect(await tokenErrorReason(verifier().verify(token))).toBe('wrong_algorithm');
     }
   });
 
   it('rejects an ES256 token at an EdDSA-only verifier, and an EdDSA kid used with ES256', async () => {
     const es = await generateSigningKey('es', 'ES256');
     const token = await signToken(es, {}, base);
-    expect(await reasonOf(verifier({ jwks: { keys: [es.publicJwk] } }).verify(token))).toBe('wrong_algorithm');
+    expect(await tokenErrorReason(verifier({ jwks: { keys: [es.publicJwk] } }).verify(token))).toBe('wrong_algorithm');
     // Header says ES256 but the kid names the Ed25519 key: the key is pinned to its own algorithm.
     const confused = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
@@ -81,13 +73,13 @@ describe('createJwtVerifier', () => {
       .setExpirationTime('5m')
       .sign(await crypto.subtle.importKey('jwk', es.privateJwk as JsonWebKey, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']));
     const both = verifier({ algorithms: ['EdDSA', 'ES256'], jwks: { keys: [key.publicJwk, es.publicJwk] } });
-    expect(await reasonOf(both.verify(confused))).toBe('wrong_algorithm');
+    expect(await tokenErrorReason(both.verify(confused))).toBe('wrong_algorithm');
     await expect(both.verify(token)).resolves.toMatchObject({ header: { alg: 'ES256', kid: 'es' } });
   });
 
   it('rejects an unknown kid, and a token without kid', async () => {
     const stranger = await generateSigningKey('k2');
-    expect(await reasonOf(verifier().verify(await signToken(stranger, {}, base)))).toBe('unknown_kid');
+    expect(await tokenErrorReason(verifier().verify(await signToken(stranger, {}, base)))).toBe('unknown_kid');
     const noKid = await new SignJWT({})
       .setProtectedHeader({ alg: 'EdDSA' })
       .setIssuer(ISSUER)
@@ -95,12 +87,12 @@ describe('createJwtVerifier', () => {
       .setSubject('user-1')
       .setExpirationTime('5m')
       .sign(await crypto.subtle.importKey('jwk', key.privateJwk as JsonWebKey, { name: 'Ed25519' }, false, ['sign']));
-    expect(await reasonOf(verifier().verify(noKid))).toBe('malformed');
+    expect(await tokenErrorReason(verifier().verify(noKid))).toBe('malformed');
   });
 
   it('rejects a token signed by another key that claims the same kid', async () => {
     const impostor = await generateSigningKey('k1');
-    expect(await reasonOf(verifier().verify(await signToken(impostor, {}, base)))).toBe('bad_signature');
+    expect(await tokenErrorReason(verifier().verify(await signToken(impostor, {}, base)))).toBe('bad_signature');
   });
 
   it('rejects a tampered payload', async () => {
@@ -108,30 +100,30 @@ describe('createJwtVerifier', () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as Record<string, unknown>;
     const forged = base64url.encode(JSON.stringify({ ...claims, roles: ['super_admin'] }));
-    expect(await reasonOf(verifier().verify(`${header}.${forged}.${signature}`))).toBe('bad_signature');
-    expect(await reasonOf(verifier().verify(`${header}.${payload}.${signature.slice(0, -4)}AAAA`))).toBe('bad_signature');
+    expect(await tokenErrorReason(verifier().verify(`${header}.${forged}.${signature}`))).toBe('bad_signature');
+    expect(await tokenErrorReason(verifier().verify(`${header}.${payload}.${signature.slice(0, -4)}AAAA`))).toBe('bad_signature');
   });
 
   it('rejects an expired token beyond the tolerance, and accepts one within it', async () => {
     const now = Date.now();
     const expiredLongAgo = await signToken(key, {}, { ...base, ttlSeconds: 60, now: now - 120_000 });
-    expect(await reasonOf(verifier().verify(expiredLongAgo))).toBe('expired');
+    expect(await tokenErrorReason(verifier().verify(expiredLongAgo))).toBe('expired');
     const justExpired = await signToken(key, {}, { ...base, ttlSeconds: 60, now: now - 70_000 });
     await expect(verifier().verify(justExpired)).resolves.toBeDefined();
-    expect(await reasonOf(verifier({ clockToleranceS: 0 }).verify(justExpired))).toBe('expired');
+    expect(await tokenErrorReason(verifier({ clockToleranceS: 0 }).verify(justExpired))).toBe('expired');
   });
 
   it('rejects a token whose nbf is in the future', async () => {
     const token = await signToken(key, {}, { ...base, now: Date.now() + 120_000 });
-    expect(await reasonOf(verifier().verify(token))).toBe('not_yet_valid');
+    expect(await tokenErrorReason(verifier().verify(token))).toBe('not_yet_valid');
   });
 
   it('rejects the wrong issuer, audience and type', async () => {
-    expect(await reasonOf(verifier().verify(await signToken(key, {}, { ...base, issuer: 'evil' })))).toBe('wrong_issuer');
-    expect(await reasonOf(verifier().verify(await signToken(key, {}, { ...base, audience: 'kb' })))).toBe('wrong_audience');
+    expect(await tokenErrorReason(verifier().verify(await signToken(key, {}, { ...base, issuer: 'evil' })))).toBe('wrong_issuer');
+    expect(await tokenErrorReason(verifier().verify(await signToken(key, {}, { ...base, audience: 'kb' })))).toBe('wrong_audience');
     const typed = verifier({ type: 'gaia-internal+jwt' });
-    expect(await reasonOf(typed.verify(await signToken(key, {}, { ...base, type: 'at+jwt' })))).toBe('wrong_type');
-    expect(await reasonOf(typed.verify(await signToken(key, {}, base)))).toBe('wrong_type');
+    expect(await tokenErrorReason(typed.verify(await signToken(key, {}, { ...base, type: 'at+jwt' })))).toBe('wrong_type');
+    expect(await tokenErrorReason(typed.verify(await signToken(key, {}, base)))).toBe('wrong_type');
   });
 
   it('requires exp', async () => {
@@ -142,7 +134,7 @@ describe('createJwtVerifier', () => {
       .setSubject('user-1')
       .sign(await crypto.subtle.importKey('jwk', key.privateJwk as JsonWebKey, { name: 'Ed25519' }, false, ['sign']));
     expect(decodeJwt(token).exp).toBeUndefined();
-    expect(await reasonOf(verifier().verify(token))).toBe('malformed');
+    expect(await tokenErrorReason(verifier().verify(token))).toBe('malformed');
   });
 
   it('refuses a JWKS that publishes private keys', () => {
@@ -165,7 +157,7 @@ describe('key rotation', () => {
 
     now += 61_000;
     expect(ring.prune(now)).toEqual(['old']);
-    expect(await reasonOf(v.verify(oldToken))).toBe('unknown_kid');
+    expect(await tokenErrorReason(v.verify(oldToken))).toBe('unknown_kid');
     await expect(v.verify(newToken)).resolves.toBeDefined();
   });
 });
@@ -201,10 +193,10 @@ describe('JWKS cache', () => {
 
     // Unknown kids inside the cooldown do not hit the source again.
     const stranger = await signToken(await generateSigningKey('zzz'), {}, { ...base, now });
-    for (let i = 0; i < 5; i++) expect(await reasonOf(v.verify(stranger))).toBe('unknown_kid');
+    for (let i = 0; i < 5; i++) expect(await tokenErrorReason(v.verify(stranger))).toBe('unknown_kid');
     expect(fetches).toBe(2);
     now += 31_000;
-    expect(await reasonOf(v.verify(stranger))).toBe('unknown_kid');
+    expect(await tokenErrorReason(v.verify(stranger))).toBe('unknown_kid');
     expect(fetches).toBe(3);
 
     // The whole set is refetched once cacheMs has passed.

@@ -6,24 +6,7 @@ import { httpClient, type StreamingRequestInit } from './client.ts';
 import { fetchTransport, TransportError } from './transport-fetch.ts';
 import { createUndiciTransport, type UndiciTransport } from './transport-undici.ts';
 import type { Transport } from './types.ts';
-
-/** A promise with its resolver, for coordinating a test with the server without timing. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Fails instead of hanging when `promise` does not settle within `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+import { deferred, within } from '../testing/async.ts';
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

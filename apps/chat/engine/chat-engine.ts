@@ -95,10 +95,11 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       let conversation: Conversation | null = null;
       let history: StoredMessage[] = [];
       if (request.conversationId !== null) {
+        if (!UUID.test(request.conversationId)) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
         // Both reads at once (a pool runs them in parallel); the history of a new conversation is known to be empty.
         [conversation, history] = await Promise.all([
           getConversation(deps.store, owner, request.conversationId),
-          historyFor(deps.store, request.conversationId, { maxMessages: limits.historyMessages }).catch(() => []),
+          historyFor(deps.store, request.conversationId, { maxMessages: limits.historyMessages }),
         ]);
         if (!conversation) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
       }

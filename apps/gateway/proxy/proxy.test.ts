@@ -12,24 +12,7 @@ import { createUndiciTransport, type UndiciTransport } from '../../../lib/servic
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import type { GatewayEnv } from '../env.ts';
 import { proxyTo } from './proxy.ts';
-
-/** A promise with its resolver, to coordinate with the upstream without relying on timing. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Fails instead of hanging when `promise` does not settle within `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+import { deferred, within } from '../../../lib/testing/async.ts';
 
 const encoder = new TextEncoder();
 

@@ -29,11 +29,11 @@ export interface DocumentFilters {
 }
 
 /**
- * The SQL condition (over the documents alias `d`) for the filters, appending its values to `params`. The read
- * scope is always part of it, so it is applied before any LIMIT.
+ * The SQL condition (over the documents alias `d`, or `c` for path conditions on chunks) for the filters,
+ * appending its values to `params`. The read scope is always part of it, so it is applied before any LIMIT.
  * @example const where = filterSql({ scope, namespace: 'shared' }, params); // `d.path like any (...) and d.namespace = $2`
  */
-export function filterSql(filters: DocumentFilters, params: unknown[]): string {
+export function filterSql(filters: DocumentFilters, params: unknown[], alias: 'd' | 'c' = 'd'): string {
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -41,11 +41,11 @@ export function filterSql(filters: DocumentFilters, params: unknown[]): string {
   const conditions: string[] = [];
   if (!filters.scope.all) {
     const patterns = JSON.stringify(filters.scope.prefixes.map(likePrefix));
-    conditions.push(`d.path like any (array(select jsonb_array_elements_text(${param(patterns)}::text::jsonb)))`);
+    conditions.push(`${alias}.path like any (array(select jsonb_array_elements_text(${param(patterns)}::text::jsonb)))`);
   }
   if (filters.namespace !== undefined) conditions.push(`d.namespace = ${param(filters.namespace)}::text`);
   if (filters.pathPrefix !== undefined && filters.pathPrefix !== '') {
-    conditions.push(`d.path like ${param(likePrefix(filters.pathPrefix))}::text`);
+    conditions.push(`${alias}.path like ${param(likePrefix(filters.pathPrefix))}::text`);
   }
   const tags = normaliseTags(filters.tags);
   if (tags.length > 0) {
@@ -60,7 +60,7 @@ export function filterSql(filters: DocumentFilters, params: unknown[]): string {
  * @example const where = chunkFilterSql({ scope }, params, '"kb"'); // `c.path like any (...)`
  */
 export function chunkFilterSql(filters: DocumentFilters, params: unknown[], schema: string): string {
-  const pathOnly = filterSql({ scope: filters.scope, pathPrefix: filters.pathPrefix }, params).replaceAll('d.path', 'c.path');
+  const pathOnly = filterSql({ scope: filters.scope, pathPrefix: filters.pathPrefix }, params, 'c');
   if (filters.namespace === undefined && normaliseTags(filters.tags).length === 0) return pathOnly;
   const documentWhere = filterSql({ scope: { all: true }, namespace: filters.namespace, tags: filters.tags }, params);
   return `${pathOnly} and exists (select 1 from ${schema}.documents d where d.path = c.path and ${documentWhere})`;
