@@ -82,6 +82,19 @@ describe.each(kvBackends())('$name kv', ({ name, create }) => {
     expect(await kv.incr('window', 1, { ttlMs: 60_000 })).toBe(1);
   });
 
+  it('sets only an absent key with ifAbsent (a cache fill never overwrites newer news)', async () => {
+    await kv.set('fill', 'first', { ifAbsent: true, ttlMs: 60_000 });
+    expect(await kv.get('fill')).toBe('first');
+    await kv.set('fill', 'second', { ifAbsent: true });
+    expect(await kv.get('fill')).toBe('first');
+    await kv.set('fill', 'news');
+    expect(await kv.get('fill')).toBe('news');
+    await kv.set('short', 'gone soon', { ifAbsent: true, ttlMs: 100 });
+    await sleep(250);
+    await kv.set('short', 'again', { ifAbsent: true });
+    expect(await kv.get('short')).toBe('again');
+  });
+
   it('publishes to subscribers; unsubscribe stops delivery', async () => {
     const a: string[] = [];
     const b: string[] = [];
@@ -135,6 +148,29 @@ describe('kvBackends', () => {
     expect(() => kvBackends({ CI: 'true' })).toThrow(/CI must set REDIS_URL/);
     expect(kvBackends({}).map((b) => b.name)).toEqual(['memory', 'upstash']);
     expect(kvBackends({ CI: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }).map((b) => b.name)).toEqual(['memory', 'redis', 'upstash']);
+  });
+});
+
+describe('Upstash subscriptions', () => {
+  it('are re-established when the server ends the stream, with interrupt and resume told', async () => {
+    const fake = await startFakeUpstash({ redisUrl: REDIS_URL });
+    const kv = createUpstashKv({ url: fake.url, token: fake.token, keyPrefix: `test:upstash-sub:${crypto.randomUUID()}:` });
+    try {
+      const events: string[] = [];
+      await kv.subscribe('ch', (m) => events.push(`message ${m}`), {
+        onInterrupt: () => events.push('interrupt'),
+        onResume: () => events.push('resume'),
+      });
+      await kv.publish('ch', 'one');
+      await vi.waitFor(() => expect(events).toEqual(['message one']), { timeout: 3_000 });
+      fake.endStreams();
+      await vi.waitFor(() => expect(events).toEqual(['message one', 'interrupt', 'resume']), { timeout: 5_000 });
+      await kv.publish('ch', 'two');
+      await vi.waitFor(() => expect(events).toEqual(['message one', 'interrupt', 'resume', 'message two']), { timeout: 3_000 });
+    } finally {
+      await kv.close();
+      await fake.close();
+    }
   });
 });
 

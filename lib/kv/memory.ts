@@ -76,6 +76,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
     async set(key, value, setOptions) {
       const at = touch();
       const ttl = ttlOf(setOptions);
+      if (setOptions?.ifAbsent && read(key, at) !== undefined) return;
       entries.set(key, { value, expiresAt: ttl === undefined ? undefined : at + ttl });
     },
 
@@ -113,6 +114,7 @@ export function createMemoryKv(options: MemoryKvOptions = {}): Kv {
       }
     },
 
+    // In process, a subscription is never interrupted: `options` has nothing to be told.
     async subscribe(channel, onMessage): Promise<Unsubscribe> {
       touch();
       const listener = (message: string) => onMessage(message);

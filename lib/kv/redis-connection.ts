@@ -1,7 +1,11 @@
 import type { RedisOptions } from 'ioredis';
 
-/** Reconnect delays double from 50 ms up to this cap (plus jitter), forever, until the client is closed. */
-const MAX_RECONNECT_DELAY_MS = 2_000;
+/**
+ * Reconnect delays double from 50 ms up to this cap (plus jitter), forever, until the client is closed. Kept short
+ * because revocations wait for it: the auth service re-sends an invalidation Redis missed once it is back, and
+ * gateways trust their caches again only once resubscribed (docs/operations.md promises ≤ 1 s after Redis returns).
+ */
+const MAX_RECONNECT_DELAY_MS = 500;
 
 /**
  * ioredis options for a client that fails fast while disconnected: no offline queue (a command issued while

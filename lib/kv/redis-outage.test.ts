@@ -91,6 +91,35 @@ describe.skipIf(!REDIS_URL)('redis kv outage (REDIS_URL behind a TCP proxy)', ()
     expect(messages).toContain('info redis connection recovered subscriber');
   });
 
+  it('tells a subscriber when delivery stopped and when it resumed, and resubscribes only live channels', async () => {
+    const proxy = await startTcpProxy(target());
+    const prefix = uniqueKvPrefix('interrupt');
+    const kv = createRedisKv(viaProxy(redisUrl, proxy.port), { keyPrefix: prefix });
+    const direct = createRedisKv(redisUrl, { keyPrefix: prefix });
+    cleanups.push(
+      () => proxy.close(),
+      () => kv.close(),
+      () => direct.close(),
+      () => deleteKvPrefix(redisUrl, prefix),
+    );
+    const events: string[] = [];
+    await kv.subscribe('ch', (m) => events.push(`message ${m}`), {
+      onInterrupt: () => events.push('interrupt'),
+      onResume: () => events.push('resume'),
+    });
+    await direct.publish('ch', 'one');
+    await vi.waitFor(() => expect(events).toEqual(['message one']), { timeout: 3_000 });
+
+    await proxy.stop();
+    await vi.waitFor(() => expect(events).toEqual(['message one', 'interrupt']), { timeout: 3_000 });
+    await direct.publish('ch', 'lost'); // published while the subscriber is cut off: never delivered
+    await proxy.start();
+    await vi.waitFor(() => expect(events).toEqual(['message one', 'interrupt', 'resume']), { timeout: 5_000 });
+    // Once resumed, delivery works at once (no retry loop needed).
+    await direct.publish('ch', 'two');
+    await vi.waitFor(() => expect(events).toEqual(['message one', 'interrupt', 'resume', 'message two']), { timeout: 3_000 });
+  });
+
   it('a subscription made while Redis is down fails fast instead of hanging', async () => {
     const proxy = await startTcpProxy(target());
     const kv = createRedisKv(viaProxy(redisUrl, proxy.port));

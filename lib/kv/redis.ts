@@ -1,7 +1,7 @@
 import { Redis, } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
-import type { Kv, Unsubscribe } from './types.ts';
+import type { Kv, SubscribeOptions, Unsubscribe } from './types.ts';
 import { checkIncrBy, ttlOf } from './validate.ts';
 import { describeRedisTarget, failFastRedisOptions } from './redis-connection.ts';
 
@@ -16,6 +16,13 @@ const CONNECTION_OPTIONS = failFastRedisOptions({ connectTimeoutMs: 5_000, comma
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+
+interface Listener {
+  onMessage: (message: string) => void;
+  options: SubscribeOptions;
+  /** Told `onInterrupt` and not yet `onResume`. */
+  interrupted: boolean;
+}
 
 interface Watched {
   conn: Redis;
@@ -96,14 +103,21 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
   const client = main.conn;
 
   /** Channel (prefixed) to its listeners. */
-  const listeners = new Map<string, Set<(message: string) => void>>();
-  /** Channels whose UNSUBSCRIBE failed (connection down): dropped again once the subscriber reconnects. */
-  const orphans = new Set<string>();
+  const listeners = new Map<string, Set<Listener>>();
   let sub: Watched | undefined;
+
+  const tell = (listener: Listener, event: 'onInterrupt' | 'onResume') => {
+    listener.interrupted = event === 'onInterrupt';
+    try {
+      listener.options[event]?.();
+    } catch (err) {
+      logger.error('kv subscriber threw', { backend: 'redis', event, error: errorMessage(err) });
+    }
+  };
 
   const subscriber = (): Watched => {
     if (sub) return sub;
-    const conn = client.duplicate({ connectionName: 'gaia-kv-sub' });
+    const conn = client.duplicate({ connectionName: 'gaia-kv-sub', autoResubscribe: false });
     sub = watch(conn, 'subscriber', logger, target, isClosing);
     conn.on('message', (channel: string, message: string) => {
       const set = listeners.get(channel);
@@ -111,18 +125,33 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
       for (const listener of [...set]) {
         if (!set.has(listener)) continue;
         try {
-          listener(message);
+          listener.onMessage(message);
         } catch (err) {
           logger.error('kv subscriber threw', { backend: 'redis', error: errorMessage(err) });
         }
       }
     });
-    // Runs after ioredis has resubscribed everything it knew about; drop what nobody listens to any more.
+    conn.on('close', () => {
+      if (closed) return;
+      for (const set of listeners.values()) for (const listener of set) if (!listener.interrupted) tell(listener, 'onInterrupt');
+    });
+    // After a reconnect the connection has no subscriptions (autoResubscribe is off): subscribe again to every
+    // channel somebody listens to, then tell those listeners that delivery resumed.
     conn.on('ready', () => {
-      for (const channel of orphans) {
-        orphans.delete(channel);
-        if (!listeners.has(channel)) conn.unsubscribe(channel).catch(() => orphans.add(channel));
-      }
+      const channels = [...listeners.keys()];
+      if (channels.length === 0) return;
+      conn.subscribe(...channels).then(
+        () => {
+          if (closed || conn.status !== 'ready') return;
+          for (const channel of channels) {
+            for (const listener of listeners.get(channel) ?? []) if (listener.interrupted) tell(listener, 'onResume');
+          }
+        },
+        (err: unknown) => {
+          logger.warn('redis resubscribe failed; reconnecting to try again', { error: errorMessage(err) });
+          if (!closed) conn.disconnect(true);
+        },
+      );
     });
     return sub;
   };
@@ -138,7 +167,7 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
   };
 
 
-  const release = async (channel: string, listener: (message: string) => void) => {
+  const release = async (channel: string, listener: Listener) => {
     const set = listeners.get(channel);
     if (!set?.delete(listener) || set.size > 0) return;
     listeners.delete(channel);
@@ -146,8 +175,8 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
     try {
       await sub.conn.unsubscribe(channel);
     } catch (err) {
-      orphans.add(channel);
-      logger.debug('redis unsubscribe deferred until reconnect', { channel, error: errorMessage(err) });
+      // The connection is down: the next one subscribes only to channels with listeners.
+      logger.debug('redis unsubscribe failed', { channel, error: errorMessage(err) });
     }
   };
 
@@ -159,8 +188,9 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
     set: (key, value, setOptions) =>
       run('set', async () => {
         const ttl = ttlOf(setOptions);
-        if (ttl === undefined) await client.set(prefix + key, value);
-        else await client.set(prefix + key, value, 'PX', ttl);
+        const nx = setOptions?.ifAbsent === true;
+        if (ttl === undefined) await (nx ? client.set(prefix + key, value, 'NX') : client.set(prefix + key, value));
+        else await (nx ? client.set(prefix + key, value, 'PX', ttl, 'NX') : client.set(prefix + key, value, 'PX', ttl));
       }),
 
     delete: (key) => run('delete', async () => (await client.del(prefix + key)) > 0),
@@ -186,12 +216,12 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
         await client.publish(prefix + channel, message);
       }),
 
-    async subscribe(channel, onMessage): Promise<Unsubscribe> {
+    async subscribe(channel, onMessage, options = {}): Promise<Unsubscribe> {
       if (closed) throw new Error('Kv is closed');
       const { conn, firstAttempt } = subscriber();
       await firstAttempt;
       const name = prefix + channel;
-      const listener = (message: string) => onMessage(message);
+      const listener: Listener = { onMessage, options, interrupted: false };
       let set = listeners.get(name);
       if (!set) {
         set = new Set();
@@ -222,7 +252,6 @@ export function createRedisKv(url: string, options: RedisKvOptions = {}): Kv {
       if (closed) return;
       closed = true;
       listeners.clear();
-      orphans.clear();
       await Promise.all([shutdown(client), sub ? shutdown(sub.conn) : undefined]);
     },
   };

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { Kv, Unsubscribe } from './types.ts';
 import { checkIncrBy, ttlOf } from './validate.ts';
+import { openUpstashSubscription } from './upstash-subscription.ts';
 
 export interface UpstashKvOptions {
   /** The REST URL, e.g. `https://eu1-xyz.upstash.io`. */
@@ -39,16 +40,9 @@ function failure(op: string, host: string, err: unknown): Error {
 }
 
 /**
- * Channel names travel in the URL path (`/subscribe/<channel>`): keep what is legal in a path segment
- * (including `:` and `@`) verbatim and percent-encode the rest (`/`, `?`, `#`, spaces...).
- */
-const pathSegment = (name: string) => encodeURIComponent(name).replace(/%3A/gi, ':').replace(/%40/g, '@');
-
-/**
  * {@link Kv} over Upstash's HTTP REST API (@upstash/redis): no sockets to manage, works on edge runtimes.
- * `subscribe` uses Upstash's SSE endpoint (`POST /subscribe/<channel>`), one stream per subscription.
- * Limits of that stream, from the client library: it is not re-established if the server ends it, and messages
- * must not contain raw newlines (JSON-encoded messages never do).
+ * `subscribe` uses Upstash's SSE endpoint (`POST /subscribe/<channel>`), one stream per subscription, re-established
+ * when it ends or fails (see `openUpstashSubscription`). Messages must not contain raw newlines (JSON never does).
  * @example const kv = createUpstashKv({ url: config.upstashUrl, token: config.upstashToken });
  */
 export function createUpstashKv(options: UpstashKvOptions): Kv {
@@ -89,8 +83,9 @@ export function createUpstashKv(options: UpstashKvOptions): Kv {
     set: (key, value, setOptions) =>
       run('set', async () => {
         const ttl = ttlOf(setOptions);
-        if (ttl === undefined) await redis.set(prefix + key, value);
-        else await redis.set(prefix + key, value, { px: ttl });
+        const nx = setOptions?.ifAbsent === true;
+        if (ttl === undefined) await redis.set(prefix + key, value, nx ? { nx } : undefined);
+        else await redis.set(prefix + key, value, nx ? { px: ttl, nx } : { px: ttl });
       }),
 
     delete: (key) => run('delete', async () => (await redis.del(prefix + key)) > 0),
@@ -114,55 +109,27 @@ export function createUpstashKv(options: UpstashKvOptions): Kv {
         await redis.publish(prefix + channel, message);
       }),
 
-    async subscribe(channel, onMessage): Promise<Unsubscribe> {
+    async subscribe(channel, onMessage, subscribeOptions = {}): Promise<Unsubscribe> {
       if (closed) throw new Error('Kv is closed');
-      const name = prefix + channel;
-      const subscriber = redis.subscribe<string>(pathSegment(name));
-      let state: 'pending' | 'active' | 'ended' = 'pending';
-
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          if (state !== 'pending') return;
-          state = 'ended';
-          reject(new Error(`kv subscribe failed: Upstash at ${host} did not confirm the subscription within ${subscribeTimeoutMs} ms`));
-        }, subscribeTimeoutMs);
-        subscriber.on('subscribe', () => {
-          if (state !== 'pending') return;
-          state = 'active';
-          clearTimeout(timer);
-          resolve();
-        });
-        subscriber.on('error', (err) => {
-          if (state === 'pending') {
-            state = 'ended';
-            clearTimeout(timer);
-            reject(failure('subscribe', host, err));
-          } else {
-            logger.warn('upstash subscription error', { channel: name, error: failure('subscribe', host, err).message });
-          }
-        });
-        subscriber.on('message', (event) => {
-          if (state !== 'active') return;
-          // The library splits `message,<channel>,<payload>` at the first two commas: rebuild the payload in
-          // case the channel name itself contains commas.
-          const payload = `${event.channel},${event.message}`.slice(name.length + 1);
-          try {
-            onMessage(payload);
-          } catch (err) {
-            logger.error('kv subscriber threw', { backend: 'upstash', error: errorMessage(err) });
-          }
-        });
-      }).catch(async (err: unknown) => {
-        await subscriber.unsubscribe();
-        throw err;
+      const subscription = openUpstashSubscription({
+        ...subscribeOptions,
+        url: options.url,
+        token: options.token,
+        channel: prefix + channel,
+        onMessage,
+        logger,
+        confirmTimeoutMs: subscribeTimeoutMs,
       });
-
+      await subscription.ready.catch((err: unknown) => {
+        throw new Error(`${errorMessage(err)} (at ${host})`);
+      });
+      let active = true;
       const unsubscribe = async () => {
-        if (state === 'ended') return;
-        state = 'ended';
+        if (!active) return;
+        active = false;
         unsubscribers.delete(unsubscribe);
         // Aborts the SSE request: the server drops the Redis subscription with it.
-        await subscriber.unsubscribe();
+        subscription.close();
       };
       unsubscribers.add(unsubscribe);
       return unsubscribe;

@@ -6,6 +6,8 @@ export interface FakeUpstash {
   /** Base REST URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly token: string;
+  /** Ends every open subscription stream, as Upstash's front does when it restarts or drops idle streams. */
+  endStreams(): void;
   close(): Promise<void>;
 }
 
@@ -230,6 +232,13 @@ export async function startFakeUpstash(options: FakeUpstashOptions = {}): Promis
   return {
     url: `http://127.0.0.1:${address.port}`,
     token,
+    endStreams() {
+      for (const { res, sub } of streams) {
+        res.end();
+        sub.disconnect();
+      }
+      streams.clear();
+    },
     async close() {
       for (const { res, sub } of streams) {
         res.end();
