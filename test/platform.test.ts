@@ -70,7 +70,7 @@ describe('all-in-one platform', () => {
     await fetch(`${platform.gateway.url}/nope?api_key=gaia_test_SECRETSECRET123`, {
       headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 'x-request-id': 'log-check' },
     });
-    const line = logger.entries().find((e) => e.requestId === 'log-check');
+    const line = logger.entries().find((e) => e.requestId === 'log-check' && e.msg === 'request');
     expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/nope', status: 404, service: 'gateway' });
     expect(logger.lines.join('\n')).not.toMatch(/SECRETSECRET|eyJhbGciOiJIUzI1NiJ9\.eyJ/);
   });

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_PUBLIC_PATHS } from '../apps/auth/app.ts';
-import { KB_PUBLIC_PATHS } from '../apps/kb/app.ts';
 import { needsCredentials, wireFormat } from '../apps/gateway/auth/paths.ts';
 import type { PlatformApps } from '../all-in-one/build.ts';
 import { buildTestPlatform } from '../all-in-one/testing.ts';
@@ -9,6 +7,7 @@ import { ALWAYS_PUBLIC_PATHS } from '../lib/auth/middleware.ts';
 import { generateSigningKey, type SigningKey } from '../lib/auth/signing-keys.ts';
 import { signToken } from '../lib/auth/tokens.ts';
 import { GATEWAY_SERVICE_PRINCIPAL, type Principal, ROLES } from '../lib/auth/types.ts';
+import { PUBLIC_PATHS } from '../lib/platform/public-paths.ts';
 import type { ServiceName } from '../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
 
@@ -20,7 +19,7 @@ import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
  * role (or, for `/internal/*`, the gateway's service identity) → neither 401 nor 403
  * (the route may still refuse the made-up ids and bodies with 400/404/422 — the routes' own tests cover 2xx).
  */
-const PUBLIC: Partial<Record<ServiceName, readonly RegExp[]>> = { auth: AUTH_PUBLIC_PATHS, kb: KB_PUBLIC_PATHS };
+const PUBLIC: Partial<Record<ServiceName, readonly RegExp[]>> = PUBLIC_PATHS;
 const SERVICE_ONLY = /^\/internal\//;
 
 let runtime: TestRuntime;
@@ -57,6 +56,13 @@ const user = (roles: Principal['roles'], authType: Principal['authType'] = 'jwt'
   roles,
   authType,
 });
+
+/** `principal` as a user of the auth database, with its roles. */
+async function stored(principal: Principal): Promise<Principal> {
+  await runtime.db.query('insert into auth.users (id, email) values ($1, $2)', [principal.userId, `${principal.userId}@example.com`]);
+  for (const role of principal.roles) await runtime.db.query('insert into auth.user_roles (user_id, role) values ($1, $2)', [principal.userId, role]);
+  return principal;
+}
 
 async function call(route: (typeof routes)[number], token?: string): Promise<Response> {
   const app = platform.services[route.service as keyof PlatformApps['services']];
@@ -106,8 +112,9 @@ describe('route matrix', () => {
   });
 
   it('an authenticated caller without the permission → 403; one with every role → allowed past auth', async () => {
-    const nobody = user([]);
-    const everything = user([...ROLES]);
+    // Stored users: the auth service checks its admin and key routes against the roles in its database.
+    const nobody = await stored(user([]));
+    const everything = await stored(user([...ROLES]));
     for (const route of routes) {
       const where = `${route.method} ${route.path}`;
       const internal = SERVICE_ONLY.test(route.path);

@@ -5,7 +5,7 @@ import type { Db, Migration } from '../../lib/db/types.ts';
 import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
 import { createTestRuntime, type TestRuntime } from '../../lib/testing/harness.ts';
-import { m0001Users } from './db/migrations/0001-users.ts';
+import { authMigrations } from './db/migrations.ts';
 import type { AuthDeps, AuthSettings } from './deps.ts';
 import { createOutboxMailer } from './mail/outbox-mailer.ts';
 import { ScryptHasher } from './node/scrypt-hasher.ts';
@@ -102,15 +102,15 @@ export interface IdentityTestbed {
 
 /**
  * A migrated database, test deps and {@link createIdentityTestApp}. The testbed owns `db` (closing it on `close`);
- * without one it uses an in-memory PGlite. Migrates the users migration only by default, so suites sharing one
- * PostgreSQL database do not record other migrations before they are final. Tests only.
+ * without one it uses an in-memory PGlite, migrated with every auth migration (unless `migrations` says otherwise).
+ * Tests only.
  * @example const bed = await createIdentityTestbed({ db: await backend.create() }); afterAll(() => bed.close());
  */
 export async function createIdentityTestbed(
   options: { db?: Db; overrides?: Partial<AuthDeps>; migrations?: Migration[] } = {},
 ): Promise<IdentityTestbed> {
   const runtime = await createTestRuntime(options.db ? { db: options.db } : {});
-  await migrate(runtime.db, 'auth', options.migrations ?? [m0001Users]);
+  await migrate(runtime.db, 'auth', options.migrations ?? authMigrations);
   const deps = createAuthTestDeps(runtime, options.overrides);
   return {
     runtime,

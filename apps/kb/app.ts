@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
+import { PUBLIC_PATHS } from '../../lib/platform/public-paths.ts';
 import { VERSION } from '../../lib/version.ts';
 import type { KbDeps } from './deps.ts';
 import { registerPostContext } from './routes/context/post-context.ts';
@@ -16,8 +17,6 @@ import { registerPostSync } from './routes/sync/post-sync.ts';
 import { registerPostWebhook } from './routes/sync/post-webhook.ts';
 import { registerGetTree } from './routes/tree/get-tree.ts';
 
-/** Paths the kb service answers without an identity: the Git host's webhook (it is verified by its signature). */
-export const KB_PUBLIC_PATHS: readonly RegExp[] = [/^\/api\/v1\/kb\/webhook$/];
 
 /** The kb service: Git-backed markdown knowledge base: sync, documents, search and the MCP server. */
 export function createApp(deps: KbDeps): OpenAPIHono<AppEnv> {
@@ -26,7 +25,7 @@ export function createApp(deps: KbDeps): OpenAPIHono<AppEnv> {
     version: VERSION,
     logger: deps.logger,
     readiness: deps.readiness,
-    authenticate: { verifier: deps.internalVerifier, publicPaths: [...KB_PUBLIC_PATHS] },
+    authenticate: { verifier: deps.internalVerifier, publicPaths: [...PUBLIC_PATHS.kb] },
     description: 'Git-backed markdown knowledge base: sync, documents, search and the MCP server.',
   });
   registerSearchKb(app, deps);

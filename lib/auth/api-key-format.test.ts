@@ -7,7 +7,7 @@ import {
   hashApiKey,
   isApiKeyShape,
   timingSafeEqual,
-} from './key-format.ts';
+} from './api-key-format.ts';
 
 describe('API key format', () => {
   it('is gaia_<env>_<33 base62 chars>, with a 14-character display prefix and a SHA-256 hex hash', async () => {

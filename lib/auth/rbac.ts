@@ -66,3 +66,16 @@ export function can(principal: Principal | null | undefined, permission: Permiss
   if (!principal || principal.authType === 'anonymous') return false;
   return permissionsOf(principal.roles).has(permission);
 }
+
+const PRIVILEGED_ROLES: ReadonlySet<Role> = new Set(
+  ROLES.filter((role) => ROLE_PERMISSIONS[role].some((permission) => permission.endsWith(':admin'))),
+);
+
+/**
+ * Whether `principal` holds a role with an `:admin` permission (super_admin, admin, kb_admin): the callers whose
+ * credentials the gateway re-checks on every request, so that taking the role away counts at once.
+ * @example if (isPrivileged(principal)) await checkInTheKv();
+ */
+export function isPrivileged(principal: Principal): boolean {
+  return principal.roles.some((role) => PRIVILEGED_ROLES.has(role));
+}

@@ -32,6 +32,11 @@ export interface SupabaseVerifierOptions {
 
 /** Who a Supabase access token says the caller is. */
 export interface SupabaseUser {
+  /**
+   * Who vouches for the identity: the required issuer when one is configured, else the token's `iss` (Supabase sets
+   * `<project URL>/auth/v1`), else `supabase`. With `userId`, the identity's key (never the email).
+   */
+  issuer: string;
   /** The `sub` claim: the Supabase user's id. */
   userId: string;
   /** The `email` claim; `null` when absent or empty (phone sign-ins). */
@@ -50,6 +55,14 @@ export interface SupabaseVerifier {
  */
 export function supabaseJwksUrl(supabaseUrl: string): string {
   return `${supabaseUrl.replace(/\/+$/, '')}/auth/v1/.well-known/jwks.json`;
+}
+
+/**
+ * The `iss` of a Supabase project's access tokens.
+ * @example supabaseIssuer('https://abc.supabase.co/') // 'https://abc.supabase.co/auth/v1'
+ */
+export function supabaseIssuer(supabaseUrl: string): string {
+  return `${supabaseUrl.replace(/\/+$/, '')}/auth/v1`;
 }
 
 function jwksFetcher(url: string, fetchImpl: typeof fetch): () => Promise<JwksDocument> {
@@ -110,7 +123,8 @@ export function createSupabaseVerifier(options: SupabaseVerifierOptions): Supaba
         });
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenError('malformed', 'Token sub must be a string');
         const email = typeof payload.email === 'string' && payload.email !== '' ? payload.email : null;
-        return { userId: payload.sub, email, claims: payload };
+        const issuer = options.issuer ?? (typeof payload.iss === 'string' && payload.iss !== '' ? payload.iss : 'supabase');
+        return { issuer, userId: payload.sub, email, claims: payload };
       } catch (err) {
         throwAsTokenError(err);
       }

@@ -32,3 +32,8 @@ export const GATEWAY_SERVICE_PRINCIPAL: Readonly<Principal> = Object.freeze({
   roles: [],
   authType: 'service',
 });
+
+/** `aud` (and `role`) of every access token the auth service issues to users, as Supabase and GAIA clients expect. */
+export const ACCESS_TOKEN_AUDIENCE = 'authenticated';
+/** The `typ` header of those tokens (RFC 9068), so no other platform JWT passes as one. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';

@@ -11,7 +11,11 @@ export type TokenErrorReason =
   | 'wrong_algorithm'
   | 'wrong_issuer'
   | 'wrong_audience'
-  | 'wrong_type';
+  | 'wrong_type'
+  /** The token's session ended (logout, refresh-token reuse, its API key revoked) or its user no longer exists. */
+  | 'revoked'
+  /** The token was issued before its user's roles changed: refresh it. */
+  | 'outdated';
 
 /**
  * A token that fails verification. Anything else a verifier throws (a JWKS endpoint that is down, a malformed

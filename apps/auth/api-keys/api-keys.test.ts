@@ -3,8 +3,8 @@ import { GATEWAY_SERVICE_PRINCIPAL, type Principal } from '../../../lib/auth/typ
 import type { Db } from '../../../lib/db/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
 import { kvBackends } from '../../../lib/testing/kv.ts';
-import { API_KEY_REVOKED_CHANNEL } from './events.ts';
-import { hashApiKey } from './key-format.ts';
+import { REVOCATIONS_CHANNEL } from '../../../lib/auth/revocation.ts';
+import { hashApiKey } from '../../../lib/auth/api-key-format.ts';
 import type { CreatedApiKey } from './routes/create-api-key.ts';
 import type { ApiKeyList } from './routes/list-api-keys.ts';
 import type { RotatedApiKey } from './routes/rotate-api-key.ts';
@@ -92,14 +92,17 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     expect(await verifyApiKey(deps, '')).toBeNull();
   });
 
-  it('refuses a revoked key at once and publishes the invalidation', async () => {
+  it('refuses a revoked key at once and publishes the invalidation of the key and its exchanged tokens', async () => {
     const owner = await createUser(deps, ['user']);
     const { key, id } = await create(owner);
     const events: string[] = [];
-    const unsubscribe = await deps.kv.subscribe(API_KEY_REVOKED_CHANNEL, (m) => events.push(m));
+    const unsubscribe = await deps.kv.subscribe(REVOCATIONS_CHANNEL, (m) => events.push(m));
     try {
       expect((await call(owner, 'DELETE', `/api/v1/auth/api-keys/${id}`)).status).toBe(204);
-      expect(events.map((e) => JSON.parse(e))).toEqual([{ keyHash: await hashApiKey(key) }]);
+      expect(events.map((e) => JSON.parse(e))).toEqual([
+        { type: 'api_key', keyHash: await hashApiKey(key) },
+        { type: 'session', sessionId: id },
+      ]);
     } finally {
       await unsubscribe();
     }
@@ -145,7 +148,7 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     const owner = await createUser(deps, ['user']);
     const old = await create(owner, { name: 'deploy', roles: ['user'] });
     const events: string[] = [];
-    const unsubscribe = await deps.kv.subscribe(API_KEY_REVOKED_CHANNEL, (m) => events.push(m));
+    const unsubscribe = await deps.kv.subscribe(REVOCATIONS_CHANNEL, (m) => events.push(m));
     const res = await call(owner, 'POST', `/api/v1/auth/api-keys/${old.id}/rotate`, { grace_seconds: 600 });
     await unsubscribe();
     expect(res.status).toBe(201);
@@ -154,7 +157,7 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     expect(rotated).toMatchObject({ name: 'deploy', roles: ['user'], rotated_from: old.id, status: 'active' });
     expect(rotated.previous).toMatchObject({ id: old.id, status: 'rotating' });
     expect(Date.parse(rotated.previous.grace_until!) - Date.parse(rotated.created_at)).toBe(600_000);
-    expect(events.map((e) => JSON.parse(e))).toEqual([{ keyHash: await hashApiKey(old.key) }]);
+    expect(events.map((e) => JSON.parse(e))).toEqual([{ type: 'api_key', keyHash: await hashApiKey(old.key) }]);
 
     expect(await verifyApiKey(deps, old.key)).toMatchObject({ keyId: old.id });
     expect(await verifyApiKey(deps, rotated.key)).toMatchObject({ keyId: rotated.id });
@@ -308,9 +311,11 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     expect((await call(GATEWAY_SERVICE_PRINCIPAL, 'GET', '/api/v1/auth/api-keys')).status).toBe(403);
   });
 
-  it('answers 404 when the calling user does not exist', async () => {
+  it('answers 401 when the calling user does not exist (any more)', async () => {
     const ghost: Principal = { userId: crypto.randomUUID(), email: null, roles: ['user'], authType: 'supabase_jwt' };
-    expect((await call(ghost, 'POST', '/api/v1/auth/api-keys', { name: 'x' })).status).toBe(404);
+    const res = await call(ghost, 'POST', '/api/v1/auth/api-keys', { name: 'x' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', details: { reason: 'revoked' } } });
   });
 });
 
@@ -332,13 +337,13 @@ describe.each(kvBackends().filter((b) => b.name !== 'upstash'))('revocation even
       const { key, id } = (await res.json()) as CreatedApiKey;
       let deliver!: (message: string) => void;
       const received = new Promise<string>((resolve) => (deliver = resolve));
-      const unsubscribe = await kv.subscribe(API_KEY_REVOKED_CHANNEL, (message) => deliver(message));
+      const unsubscribe = await kv.subscribe(REVOCATIONS_CHANNEL, (message) => deliver(message));
       const started = Date.now();
-      await revokeApiKey(withKv, id, { userId: owner.userId, isAdmin: false });
+      await revokeApiKey(withKv, id, { userId: owner.userId, isAdmin: false, isSuperAdmin: false });
       const timeout = sleep(1000).then(() => 'timed out');
       const message = await Promise.race([received, timeout]);
       expect(Date.now() - started).toBeLessThan(1000);
-      expect(JSON.parse(message)).toEqual({ keyHash: await hashApiKey(key) });
+      expect(JSON.parse(message)).toEqual({ type: 'api_key', keyHash: await hashApiKey(key) });
       await unsubscribe();
     } finally {
       await kv.close();

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dbBackends } from '../../../lib/testing/db.ts';
 import type { AuthSettings } from '../deps.ts';
 import { bootstrapAdmin } from './bootstrap.ts';
-import { generateApiKey, hashApiKey } from './key-format.ts';
+import { generateApiKey, hashApiKey } from '../../../lib/auth/api-key-format.ts';
 import { type AccessTestDeps, accessDeps, createUser, type IsolatedDb, isolatedDb } from './test-support.ts';
 import { verifyApiKey } from './verify.ts';
 
@@ -90,7 +90,7 @@ describe.each(dbBackends())('bootstrapAdmin on $name', (backend) => {
     const { deps } = await fresh({ email: 'ada@example.com', password: 'ignored' });
     const ada = await createUser(deps, ['user'], 'ada@example.com');
     await deps.db.query(`update auth.users set password_hash = 'plain:mine' where id = $1`, [ada.userId]);
-    expect(await bootstrapAdmin(deps)).toEqual({ action: 'promoted', userId: ada.userId, keyStored: false });
+    expect(await bootstrapAdmin(deps)).toEqual({ action: 'promoted', userId: ada.userId, keyStored: false, tokenVersion: 1 });
     const [row] = await deps.db.query<{ password_hash: string }>('select password_hash from auth.users where id = $1', [ada.userId]);
     expect(row!.password_hash).toBe('plain:mine');
     expect(await admins(deps)).toEqual([{ email: 'ada@example.com', role: 'super_admin' }]);

@@ -1,5 +1,8 @@
 import type { AuthDeps } from '../deps.ts';
-import { displayPrefix, hashApiKey, isApiKeyShape } from './key-format.ts';
+import { displayPrefix, hashApiKey, isApiKeyShape } from '../../../lib/auth/api-key-format.ts';
+import { revocationsFor } from '../revocations/publisher.ts';
+import { recordRoleChange } from '../users/role-changes.ts';
+import { inRoleOrder, rolesOf } from '../users/roles.ts';
 
 export interface BootstrapResult {
   /** `skipped`: not configured, or an admin already exists; `created`/`promoted`: the user is now super_admin. */
@@ -7,6 +10,8 @@ export interface BootstrapResult {
   userId?: string;
   /** Whether the operator's API key was stored (as its hash) for the admin. */
   keyStored: boolean;
+  /** The admin's token version after the promotion (its older tokens are outdated). */
+  tokenVersion?: number;
 }
 
 const ADMIN_EXISTS = `select exists (select 1 from auth.user_roles where role in ('admin', 'super_admin')) as present`;
@@ -37,7 +42,7 @@ export async function bootstrapAdmin(deps: AuthDeps): Promise<BootstrapResult> {
     await tx.query(`select pg_advisory_xact_lock(hashtext('gaia:auth:bootstrap-admin'))`);
     const [again] = await tx.query<{ present: boolean }>(ADMIN_EXISTS);
     if (again?.present) return { action: 'skipped', keyStored: false };
-    const [found] = await tx.query<{ id: string }>('select id from auth.users where email = $1', [email]);
+    const [found] = await tx.query<{ id: string }>("select id from auth.users where email = $1 and provider = 'email'", [email]);
     let userId = found?.id;
     if (userId === undefined) {
       const [created] = await tx.query<{ id: string }>(
@@ -47,10 +52,18 @@ export async function bootstrapAdmin(deps: AuthDeps): Promise<BootstrapResult> {
       );
       userId = created!.id;
     }
+    const from = await rolesOf(tx, userId);
     await tx.query(
       `insert into auth.user_roles (user_id, role, created_at) values ($1, 'super_admin', $2) on conflict do nothing`,
       [userId, now],
     );
+    const tokenVersion = await recordRoleChange(tx, {
+      actor: null,
+      target: { id: userId, email },
+      from,
+      to: inRoleOrder([...from, 'super_admin']),
+      at: now,
+    });
     let keyStored = false;
     if (key) {
       const stored = await tx.query(
@@ -60,9 +73,12 @@ export async function bootstrapAdmin(deps: AuthDeps): Promise<BootstrapResult> {
       );
       keyStored = stored.length > 0;
     }
-    return { action: found ? 'promoted' : 'created', userId, keyStored };
+    return { action: found ? 'promoted' : 'created', userId, keyStored, tokenVersion };
   });
 
+  if (result.userId !== undefined && result.tokenVersion !== undefined) {
+    await revocationsFor(deps).announce([{ type: 'user', userId: result.userId, tokenVersion: result.tokenVersion }]);
+  }
   if (result.action !== 'skipped') {
     deps.logger.info('bootstrap admin ready', { userId: result.userId, email, action: result.action, keyStored: result.keyStored });
     if (key && !result.keyStored) deps.logger.warn('bootstrap admin key was not stored: that key is already in use');

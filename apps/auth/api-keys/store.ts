@@ -1,8 +1,9 @@
 import type { Role } from '../../../lib/auth/types.ts';
 import { ApiError } from '../../../lib/errors/api-error.ts';
 import type { AuthDeps } from '../deps.ts';
-import { publishKeyRevoked } from './events.ts';
-import { generateApiKey } from './key-format.ts';
+import type { Revocation } from '../../../lib/auth/revocation.ts';
+import { revocationsFor } from '../revocations/publisher.ts';
+import { generateApiKey } from '../../../lib/auth/api-key-format.ts';
 import { effectiveRoles, isKeyActive } from './key-state.ts';
 
 /** Longest grace a rotated key may keep working: 7 days. */
@@ -67,16 +68,12 @@ export function toKeyInfo(row: ApiKeyRow, now: number): ApiKeyInfo {
   };
 }
 
-/** Publishes invalidations; a failure is logged, not thrown (the database change already happened). */
-async function announceRevoked(deps: AuthDeps, keyHashes: readonly string[]): Promise<void> {
-  try {
-    await publishKeyRevoked(deps.kv, keyHashes);
-  } catch (err) {
-    deps.logger.error('could not publish api key invalidation; gateways keep their cache until it expires', {
-      keys: keyHashes.length,
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
+/** Tells gateways to drop what they cached of these keys (and of tokens exchanged for them, when `ended`). */
+function announceKeys(deps: AuthDeps, keys: readonly { key_hash: string; id: string }[], ended: boolean): Promise<void> {
+  const revocations: Revocation[] = keys.flatMap(({ key_hash: keyHash, id }): Revocation[] =>
+    ended ? [{ type: 'api_key', keyHash }, { type: 'session', sessionId: id }] : [{ type: 'api_key', keyHash }],
+  );
+  return revocationsFor(deps).announce(revocations);
 }
 
 export interface NewApiKey {
@@ -123,22 +120,34 @@ export async function listApiKeys(deps: AuthDeps, userId: string): Promise<ApiKe
 export interface KeyActor {
   userId: string;
   isAdmin: boolean;
+  /** Only a super_admin may revoke a super_admin's keys (the hierarchy of `setUserRoles`). */
+  isSuperAdmin: boolean;
 }
 
 /**
- * Revokes a key (kept for audit, refused from now on) and tells gateways to drop it from their caches.
- * 404 for unknown, already revoked, or — unless the actor is an admin — someone else's key.
- * @example await revokeApiKey(deps, id, { userId: principal.userId, isAdmin: can(principal, 'auth:admin') });
+ * Revokes a key (kept for audit, refused from now on) and tells gateways to drop it and the tokens exchanged for
+ * it (`api-key-login`) from their caches. 404 for unknown, already revoked, or — unless the actor is an admin —
+ * someone else's key; 403 for an admin revoking a super_admin's key without being one.
+ * @example await revokeApiKey(deps, id, { userId, isAdmin: can(principal, 'auth:admin'), isSuperAdmin: false });
  */
 export async function revokeApiKey(deps: AuthDeps, keyId: string, actor: KeyActor): Promise<void> {
-  const [row] = await deps.db.query<{ key_hash: string }>(
-    `update auth.api_keys set revoked_at = $3
-      where id = $1 and revoked_at is null and ($2::uuid is null or user_id = $2::uuid)
-      returning key_hash`,
-    [keyId, actor.isAdmin ? null : actor.userId, new Date(deps.now())],
-  );
-  if (!row) throw new ApiError('NOT_FOUND', 'API key not found');
-  await announceRevoked(deps, [row.key_hash]);
+  const row = await deps.db.transaction(async (tx) => {
+    const [key] = await tx.query<{ id: string; key_hash: string; user_id: string; owner_is_super: boolean }>(
+      `select k.id, k.key_hash, k.user_id,
+              exists (select 1 from auth.user_roles r where r.user_id = k.user_id and r.role = 'super_admin') as owner_is_super
+         from auth.api_keys k
+        where k.id = $1 and k.revoked_at is null and ($2::uuid is null or k.user_id = $2::uuid)
+          for update of k`,
+      [keyId, actor.isAdmin ? null : actor.userId],
+    );
+    if (!key) throw new ApiError('NOT_FOUND', 'API key not found');
+    if (key.owner_is_super && key.user_id !== actor.userId && !actor.isSuperAdmin) {
+      throw new ApiError('FORBIDDEN', "Only a super_admin may revoke a super_admin's API keys");
+    }
+    await tx.query('update auth.api_keys set revoked_at = $2 where id = $1', [key.id, new Date(deps.now())]);
+    return key;
+  });
+  await announceKeys(deps, [row], true);
 }
 
 /**
@@ -174,18 +183,18 @@ export async function rotateApiKey(
     );
     return { created: created!, previous: previous! };
   });
-  await announceRevoked(deps, [result.previous.key_hash]);
+  await announceKeys(deps, [result.previous], false);
   return { key: generated.secret, info: toKeyInfo(result.created, now), previous: toKeyInfo(result.previous, now) };
 }
 
 /**
- * Tells gateways to re-verify every live key of `userId` (after its roles changed).
- * @example await invalidateUserKeys(deps, userId);
+ * The revocations that make gateways re-verify every live key of `userId` (after its roles changed).
+ * @example await revocationsFor(deps).announce([...(await userKeyRevocations(deps, userId)), versionChange]);
  */
-export async function invalidateUserKeys(deps: AuthDeps, userId: string): Promise<void> {
+export async function userKeyRevocations(deps: AuthDeps, userId: string): Promise<Revocation[]> {
   const rows = await deps.db.query<{ key_hash: string }>(
     'select key_hash from auth.api_keys where user_id = $1 and revoked_at is null',
     [userId],
   );
-  if (rows.length > 0) await announceRevoked(deps, rows.map((r) => r.key_hash));
+  return rows.map((row) => ({ type: 'api_key', keyHash: row.key_hash }));
 }

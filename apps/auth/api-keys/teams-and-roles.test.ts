@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_SERVICE_PRINCIPAL, type Principal } from '../../../lib/auth/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
-import { API_KEY_REVOKED_CHANNEL } from './events.ts';
-import { hashApiKey } from './key-format.ts';
+import { REVOCATIONS_CHANNEL } from '../../../lib/auth/revocation.ts';
+import { hashApiKey } from '../../../lib/auth/api-key-format.ts';
 import type { CreatedApiKey } from './routes/create-api-key.ts';
 import type { Team } from './routes/create-team.ts';
 import type { UserAccess } from './routes/get-user-access.ts';
@@ -50,12 +50,15 @@ describe.each(dbBackends())('roles and teams on $name', (backend) => {
       const user = await createUser(deps, ['user']);
       const created = (await (await call(user, 'POST', '/api/v1/auth/api-keys', { name: 'k' })).json()) as CreatedApiKey;
       const events: string[] = [];
-      const unsubscribe = await deps.kv.subscribe(API_KEY_REVOKED_CHANNEL, (m) => events.push(m));
+      const unsubscribe = await deps.kv.subscribe(REVOCATIONS_CHANNEL, (m) => events.push(m));
       const res = await putRoles(admin, user, ['developer', 'kb_admin', 'developer']);
       await unsubscribe();
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: user.userId, roles: ['developer', 'kb_admin'] });
-      expect(events.map((e) => JSON.parse(e))).toEqual([{ keyHash: await hashApiKey(created.key) }]);
+      expect(events.map((e) => JSON.parse(e))).toEqual([
+        { type: 'user', userId: user.userId, tokenVersion: 1 },
+        { type: 'api_key', keyHash: await hashApiKey(created.key) },
+      ]);
       expect((await verifyApiKey(deps, created.key))?.roles).toEqual(['developer', 'kb_admin']);
       expect((await putRoles(admin, { ...user, userId: crypto.randomUUID() }, ['user'])).status).toBe(404);
       expect((await putRoles(admin, user, [])).status).toBe(400);

@@ -1,6 +1,6 @@
 import type { Principal } from '../../../lib/auth/types.ts';
 import type { AuthDeps } from '../deps.ts';
-import { hashApiKey, isApiKeyShape, timingSafeEqual } from './key-format.ts';
+import { hashApiKey, isApiKeyShape, timingSafeEqual } from '../../../lib/auth/api-key-format.ts';
 import { effectiveRoles, isKeyActive } from './key-state.ts';
 import { recordKeyUse } from './usage.ts';
 
@@ -14,6 +14,13 @@ interface KeyRow extends Record<string, unknown> {
   grace_until: Date | null;
   email: string | null;
   owner_roles: string[];
+  token_version: number;
+}
+
+/** A verified key: its principal, and its owner's token version read with the roles. */
+export interface VerifiedKey {
+  principal: Principal;
+  tokenVersion: number;
 }
 
 /**
@@ -24,10 +31,19 @@ interface KeyRow extends Record<string, unknown> {
  * @example const principal = await verifyApiKey(deps, c.req.header('x-api-key') ?? '');
  */
 export async function verifyApiKey(deps: AuthDeps, secret: string): Promise<Principal | null> {
+  return (await verifyApiKeyAccess(deps, secret))?.principal ?? null;
+}
+
+/**
+ * {@link verifyApiKey} with the owner's token version, read in the same statement as the roles (what a token
+ * exchanged for the key carries).
+ * @example const verified = await verifyApiKeyAccess(deps, key); if (verified) issue(verified.principal, verified.tokenVersion);
+ */
+export async function verifyApiKeyAccess(deps: AuthDeps, secret: string): Promise<VerifiedKey | null> {
   if (typeof secret !== 'string' || !isApiKeyShape(secret)) return null;
   const hash = await hashApiKey(secret);
   const [row] = await deps.db.query<KeyRow>(
-    `select k.id, k.user_id, k.key_hash, k.roles, k.expires_at, k.revoked_at, k.grace_until, u.email,
+    `select k.id, k.user_id, k.key_hash, k.roles, k.expires_at, k.revoked_at, k.grace_until, u.email, u.token_version,
             coalesce((select array_agg(r.role::text) from auth.user_roles r where r.user_id = k.user_id), '{}') as owner_roles
        from auth.api_keys k join auth.users u on u.id = k.user_id
       where k.key_hash = $1`,
@@ -37,11 +53,12 @@ export async function verifyApiKey(deps: AuthDeps, secret: string): Promise<Prin
   const now = deps.now();
   if (!isKeyActive(row, now)) return null;
   recordKeyUse(deps, row.id, now);
-  return {
+  const principal: Principal = {
     userId: row.user_id,
     email: row.email,
     roles: effectiveRoles(row.owner_roles, row.roles),
     authType: 'api_key',
     keyId: row.id,
   };
+  return { principal, tokenVersion: row.token_version };
 }

@@ -1,7 +1,7 @@
 import { createJwtVerifier } from '../../../lib/auth/verify.ts';
-import type { Principal } from '../../../lib/auth/types.ts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbBackends } from '../../../lib/testing/db.ts';
+import { createApiKey } from '../api-keys/store.ts';
 import {
   confirmationCodeIn,
   createIdentityTestbed,
@@ -13,9 +13,6 @@ import {
   testAuthSettings,
   uniqueEmail,
 } from '../testing.ts';
-
-const apiKeys = vi.hoisted(() => new Map<string, Principal>());
-vi.mock('../api-keys/verify.ts', () => ({ verifyApiKey: async (_deps: unknown, secret: string) => apiKeys.get(secret) ?? null }));
 
 const PASSWORD = 'tulip-orbit-9';
 const PREFIXES = ['/auth', '/api/v1/auth', '/api/v0.3/auth'];
@@ -123,8 +120,7 @@ describe.each(dbBackends())('identity routes on $name', ({ create }) => {
     const refreshed = (await request('/auth/refresh', postJson({ refresh_token: login.refresh_token }))).body;
     await request('/auth/refresh', postJson({ refresh_token: login.refresh_token }));
     const userId = (login.user as { id: string }).id;
-    const apiKey = `gaia_test_${crypto.randomUUID().replaceAll('-', '')}`;
-    apiKeys.set(apiKey, { userId, email, roles: ['user'], authType: 'api_key' });
+    const { key: apiKey } = await createApiKey(bed.deps, { userId, name: 'log test', roles: null, expiresAt: null });
     const exchanged = (await request('/auth/api-key-login', { method: 'POST', headers: { 'x-api-key': apiKey } })).body;
     await request('/auth/validate', postJson({ token: refreshed.access_token, api_key: apiKey }));
     await request('/auth/me', { headers: { [TEST_PRINCIPAL_HEADER]: JSON.stringify({ userId, email, roles: ['user'], authType: 'jwt' }) } });

@@ -1,12 +1,7 @@
-import type { Role } from '../../../lib/auth/types.ts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, type Role } from '../../../lib/auth/types.ts';
 import { signToken } from '../../../lib/auth/tokens.ts';
 import type { AuthDeps } from '../deps.ts';
 import { keyStoreFor } from '../keys/key-store.ts';
-
-/** `aud` (and `role`) of every token we issue to users, as Supabase and GAIA clients expect. */
-export const ACCESS_TOKEN_AUDIENCE = 'authenticated';
-/** The `typ` header of our access tokens (RFC 9068), so no other platform JWT passes as one. */
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 export interface AccessTokenSubject {
   userId: string;
@@ -14,7 +9,12 @@ export interface AccessTokenSubject {
   roles: readonly Role[];
   /** The `user_metadata` claim. */
   userMetadata: Record<string, unknown>;
-  /** The session (refresh-token family) the token belongs to: the `sid` claim, which logout uses. */
+  /** The user's token version (`tv`): gateways refuse a token once the user's version moved past it. */
+  tokenVersion: number;
+  /**
+   * The session the token belongs to (`sid`): a refresh-token family (logout ends it), or the API key it was
+   * exchanged for (revoking the key ends it). Gateways refuse tokens of ended sessions.
+   */
   sessionId?: string;
 }
 
@@ -28,9 +28,9 @@ export interface IssuedAccessToken {
 
 /**
  * Signs an access token with the current key: header `typ: at+jwt`; claims `iss` (settings.issuer), `sub` and
- * `user_id` (the user id), `aud` and `role` (`authenticated`), `email`, `roles`, `user_metadata`, `sid` when there is
- * a session, `iat`/`nbf`/`exp` (`exp = iat + settings.accessTokenTtlS`) and `jti`.
- * @example const { token, expiresIn } = await issueAccessToken(deps, { userId, email, roles, userMetadata: {}, sessionId });
+ * `user_id` (the user id), `aud` and `role` (`authenticated`), `email`, `roles`, `user_metadata`, `tv` (the user's
+ * token version), `sid` when there is a session, `iat`/`nbf`/`exp` (`exp = iat + settings.accessTokenTtlS`) and `jti`.
+ * @example const { token, expiresIn } = await issueAccessToken(deps, { userId, email, roles, tokenVersion, userMetadata: {}, sessionId });
  */
 export async function issueAccessToken(deps: AuthDeps, subject: AccessTokenSubject): Promise<IssuedAccessToken> {
   const now = deps.now();
@@ -41,6 +41,7 @@ export async function issueAccessToken(deps: AuthDeps, subject: AccessTokenSubje
     role: ACCESS_TOKEN_AUDIENCE,
     roles: [...subject.roles],
     user_metadata: subject.userMetadata,
+    tv: subject.tokenVersion,
     ...(subject.sessionId === undefined ? {} : { sid: subject.sessionId }),
   };
   const token = await signToken(await keyStoreFor(deps).signingKey(), claims, {

@@ -1,5 +1,7 @@
 import type { SqlRunner } from '../../../lib/db/types.ts';
 import type { AuthDeps } from '../deps.ts';
+import { isKeyActive } from '../api-keys/key-state.ts';
+import { revocationsFor } from '../revocations/publisher.ts';
 import { randomSecret, sha256Hex } from './secret-token.ts';
 
 /** Why a refresh token was refused. */
@@ -96,8 +98,9 @@ export async function rotateRefreshToken(deps: AuthDeps, token: string): Promise
     return issued;
   });
   if ('failure' in outcome) {
-    if (outcome.failure === 'reused') {
+    if (outcome.failure === 'reused' && outcome.familyId !== undefined) {
       deps.logger.warn('refresh token reused; session revoked', { sessionId: outcome.familyId, userId: outcome.userId });
+      await revocationsFor(deps).announce([{ type: 'session', sessionId: outcome.familyId }]);
     }
     throw new RefreshTokenError(outcome.failure);
   }
@@ -105,8 +108,9 @@ export async function rotateRefreshToken(deps: AuthDeps, token: string): Promise
 }
 
 /**
- * Revokes a session (every live token of the family); with `userId`, only if the family belongs to that user.
- * Resolves how many tokens were revoked.
+ * Ends a session: revokes every live token of the family (with `userId`, only if the family belongs to that user)
+ * and, when it was live, tells the gateways, which refuse its access tokens from then on. Resolves how many
+ * refresh tokens were revoked.
  * @example await revokeRefreshFamily(deps, claims.sid, claims.sub);
  */
 export async function revokeRefreshFamily(deps: AuthDeps, familyId: string, userId?: string): Promise<number> {
@@ -116,7 +120,26 @@ export async function revokeRefreshFamily(deps: AuthDeps, familyId: string, user
       returning id`,
     [familyId, new Date(deps.now()), userId ?? null],
   );
+  if (rows.length > 0) await revocationsFor(deps).announce([{ type: 'session', sessionId: familyId }]);
   return rows.length;
+}
+
+/**
+ * Whether a session stands: a refresh-token family with a live token, or the API key behind an exchanged token
+ * that is still usable. Read from the database: what the gateways' records of it are a cache of.
+ * @example const active = await isSessionActive(deps, claims.sid, claims.sub);
+ */
+export async function isSessionActive(deps: AuthDeps, sessionId: string, userId: string): Promise<boolean> {
+  const [row] = await deps.db.query<{ family: boolean; revoked_at: Date | null; expires_at: Date | null; grace_until: Date | null; key: boolean }>(
+    `select exists (select 1 from auth.refresh_tokens t
+                     where t.family_id = $1 and t.user_id = $2 and t.revoked_at is null and t.expires_at > $3) as family,
+            k.id is not null as key, k.revoked_at, k.expires_at, k.grace_until
+       from (select 1) as one
+       left join auth.api_keys k on k.id = $1 and k.user_id = $2`,
+    [sessionId, userId, new Date(deps.now())],
+  );
+  if (!row) return false;
+  return row.family || (row.key && isKeyActive(row, deps.now()));
 }
 
 /**

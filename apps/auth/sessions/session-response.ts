@@ -1,7 +1,8 @@
-import type { Role } from '../../../lib/auth/types.ts';
 import type { AuthDeps } from '../deps.ts';
+import type { UserAccessClaims } from '../users/roles.ts';
 import type { User } from '../users/user.ts';
-import { ACCESS_TOKEN_AUDIENCE, issueAccessToken } from './access-token.ts';
+import { ACCESS_TOKEN_AUDIENCE } from '../../../lib/auth/types.ts';
+import { issueAccessToken } from './access-token.ts';
 import type { IssuedRefreshToken } from './refresh-tokens.ts';
 
 /** A user as GAIA clients read it: Supabase's `User` shape (GAIA-API §10). */
@@ -60,28 +61,30 @@ export function toGaiaUser(user: User): GaiaUser {
 }
 
 /**
- * Signs an access token for the session `refresh` belongs to and builds GAIA's session response around it.
- * @example return c.json(await sessionResponse(deps, user, roles, await startRefreshFamily(deps, user.id)), 200);
+ * Signs an access token for the session `refresh` belongs to, with `access` (the user's roles and token version
+ * as read together: `accessOf`), and builds GAIA's session response around it.
+ * @example return c.json(await sessionResponse(deps, user, access, await startRefreshFamily(deps, user.id)), 200);
  */
 export async function sessionResponse(
   deps: AuthDeps,
   user: User,
-  roles: readonly Role[],
+  access: UserAccessClaims,
   refresh: IssuedRefreshToken,
 ): Promise<GaiaSessionResponse> {
-  const access = await issueAccessToken(deps, {
+  const issued = await issueAccessToken(deps, {
     userId: user.id,
     email: user.email,
-    roles,
+    roles: access.roles,
+    tokenVersion: access.tokenVersion,
     userMetadata: user.userMetadata,
     sessionId: refresh.familyId,
   });
   const gaiaUser = toGaiaUser(user);
   const tokens = {
-    access_token: access.token,
+    access_token: issued.token,
     refresh_token: refresh.token,
     token_type: 'bearer' as const,
-    expires_in: access.expiresIn,
+    expires_in: issued.expiresIn,
   };
-  return { user: gaiaUser, session: { ...tokens, expires_at: access.expiresAt, user: gaiaUser }, ...tokens };
+  return { user: gaiaUser, session: { ...tokens, expires_at: issued.expiresAt, user: gaiaUser }, ...tokens };
 }

@@ -1,7 +1,10 @@
-import { createJwtVerifier, type JwtVerifier, type VerifiedToken } from '../../../lib/auth/verify.ts';
+import { createJwtVerifier, type JwtVerifier, TokenError, type VerifiedToken } from '../../../lib/auth/verify.ts';
 import type { AuthDeps } from '../deps.ts';
+import { accessOf } from '../users/roles.ts';
+import { isUuid } from '../users/user.ts';
+import { isSessionActive } from './refresh-tokens.ts';
 import { keyStoreFor } from '../keys/key-store.ts';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from './access-token.ts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE } from '../../../lib/auth/types.ts';
 
 /** How long the verifier keeps the key set before asking the key store again (the store has its own cache). */
 const JWKS_CACHE_MS = 30_000;
@@ -40,4 +43,23 @@ function verifierOf(deps: AuthDeps): JwtVerifier {
  */
 export function verifyAccessToken(deps: AuthDeps, token: string): Promise<VerifiedToken> {
   return verifierOf(deps).verify(token);
+}
+
+/**
+ * {@link verifyAccessToken}, and the database agrees the token still stands: its user exists, its `tv` is the
+ * user's token version (roles unchanged since it was issued), and its session (`sid`) has not ended. Throws
+ * `TokenError` (`revoked`, `outdated`) otherwise — what the gateways enforce from their caches.
+ * @example const { subject } = await verifyCurrentAccessToken(deps, token);
+ */
+export async function verifyCurrentAccessToken(deps: AuthDeps, token: string): Promise<VerifiedToken> {
+  const verified = await verifyAccessToken(deps, token);
+  const { subject, claims } = verified;
+  const access = await accessOf(deps.db, subject);
+  if (!access) throw new TokenError('revoked', 'The user of this token no longer exists');
+  const tv = typeof claims.tv === 'number' ? claims.tv : 0;
+  if (tv < access.tokenVersion) throw new TokenError('outdated', "The user's roles changed after this token was issued");
+  if (typeof claims.sid === 'string' && !(isUuid(claims.sid) && (await isSessionActive(deps, claims.sid, subject)))) {
+    throw new TokenError('revoked', 'The session of this token has ended');
+  }
+  return verified;
 }

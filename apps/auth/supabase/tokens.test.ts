@@ -111,13 +111,17 @@ describe.each(dbBackends())('Supabase tokens with the built-in backend on $name'
       expect(await validate(await hs256.signAccessToken({ sub: crypto.randomUUID(), email: uniqueEmail() }), app)).toEqual(NONE);
     });
 
-    it("does not provision a token whose email belongs to another user, and stores email-less identities' placeholder", async () => {
+    it("provisions by subject, never by email: a password user's address makes a separate user, not a refusal or a merge", async () => {
       const email = uniqueEmail('taken');
-      await bed.app.request('/auth/register', postJson({ email, password: PASSWORD }));
+      const registered = await bed.app.request('/auth/register', postJson({ email, password: PASSWORD }));
+      const local = ((await registered.json()) as { user: { id: string } }).user.id;
       const sub = crypto.randomUUID();
-      expect(await validate(await hs256.signAccessToken({ sub, email }))).toEqual(NONE);
-      expect(await count(sub)).toBe(0);
-      expect(bed.runtime.logger.lines.some((line) => line.includes('its email belongs to another user'))).toBe(true);
+      expect(await validate(await hs256.signAccessToken({ sub, email }))).toEqual(jwt(sub));
+      expect(sub).not.toBe(local);
+      expect(await findUserById(bed.runtime.db, sub)).toMatchObject({ email, provider: 'supabase', passwordHash: null });
+      // The password user is untouched and still the one who signs in with that email.
+      const login = await bed.app.request('/auth/login', postJson({ email, password: PASSWORD }));
+      expect(((await login.json()) as { user: { id: string } }).user.id).toBe(local);
 
       const phoneUser = crypto.randomUUID();
       expect(await validate(await hs256.signAccessToken({ sub: phoneUser, email: '' }))).toEqual(jwt(phoneUser));
@@ -126,16 +130,6 @@ describe.each(dbBackends())('Supabase tokens with the built-in backend on $name'
   });
 
   describe('me', () => {
-    it('provisions the user of a supabase_jwt principal the gateway sends before it was provisioned', async () => {
-      const sub = crypto.randomUUID();
-      const email = uniqueEmail('gw');
-      const principal: Principal = { userId: sub, email, roles: ['user'], authType: 'supabase_jwt' };
-      const { status, body } = await me({ [TEST_PRINCIPAL_HEADER]: JSON.stringify(principal) });
-      expect(status).toBe(200);
-      expect(body).toMatchObject({ user: { id: sub, email, app_metadata: { provider: 'supabase' } }, roles: ['user'] });
-      expect(await count(sub)).toBe(1);
-    });
-
     it('identifies a Supabase Bearer token without a principal, and still answers 401 for anything else', async () => {
       const sub = crypto.randomUUID();
       const email = uniqueEmail('bearer');
@@ -148,9 +142,11 @@ describe.each(dbBackends())('Supabase tokens with the built-in backend on $name'
       expect(await me({ authorization: `Bearer ${token}` }, appWith(undefined))).toEqual(unauthenticated);
     });
 
-    it('answers 404 for other principals whose user does not exist', async () => {
-      const principal: Principal = { userId: crypto.randomUUID(), email: null, roles: ['user'], authType: 'jwt' };
-      expect(await me({ [TEST_PRINCIPAL_HEADER]: JSON.stringify(principal) })).toEqual({ status: 404, body: { detail: 'User not found' } });
+    it('answers 404 for a principal whose user does not exist (the gateway provisions external users before calling)', async () => {
+      for (const authType of ['jwt', 'supabase_jwt'] as const) {
+        const principal: Principal = { userId: crypto.randomUUID(), email: null, roles: ['user'], authType };
+        expect(await me({ [TEST_PRINCIPAL_HEADER]: JSON.stringify(principal) })).toEqual({ status: 404, body: { detail: 'User not found' } });
+      }
     });
   });
 });

@@ -1,4 +1,4 @@
-import { createSupabaseVerifier, type SupabaseUser, type SupabaseVerifier, supabaseJwksUrl } from '../../../lib/auth/supabase.ts';
+import { createSupabaseVerifier, type SupabaseUser, type SupabaseVerifier, supabaseIssuer, supabaseJwksUrl } from '../../../lib/auth/supabase.ts';
 import { TokenError } from '../../../lib/auth/verify.ts';
 import type { AuthDeps } from '../deps.ts';
 
@@ -11,7 +11,7 @@ function verifierOf(deps: AuthDeps): SupabaseVerifier | null {
     jwtSecret || url
       ? createSupabaseVerifier({
           ...(jwtSecret ? { jwtSecret } : {}),
-          ...(url ? { jwksUrl: supabaseJwksUrl(url) } : {}),
+          ...(url ? { jwksUrl: supabaseJwksUrl(url), issuer: supabaseIssuer(url) } : {}),
           now: deps.now,
           onJwksRefreshError: (err) => deps.logger.warn('Supabase signing keys could not be refreshed', { err }),
         })

@@ -1,5 +1,5 @@
 import type { Session, User } from '@supabase/supabase-js';
-import { ACCESS_TOKEN_AUDIENCE } from '../sessions/access-token.ts';
+import { ACCESS_TOKEN_AUDIENCE } from '../../../lib/auth/types.ts';
 import type { GaiaSession, GaiaSessionResponse, GaiaUser } from '../sessions/session-response.ts';
 
 /**

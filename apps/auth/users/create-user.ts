@@ -26,7 +26,7 @@ export async function createUser(db: SqlRunner, input: NewUser): Promise<User | 
     `with inserted as (
        insert into auth.users (email, password_hash, provider, user_metadata, email_confirmed_at, created_at, updated_at)
        values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now()))
-       on conflict (email) do nothing
+       on conflict (email) where provider = 'email' do nothing
        returning ${USER_COLUMNS}
      ), granted as (
        insert into auth.user_roles (user_id, role) select id, $7 from inserted

@@ -1,5 +1,8 @@
 import type { Row } from '../../../lib/db/types.ts';
 
+/** `provider` of the users who sign in with an email and a password (their emails are unique). */
+export const LOCAL_PROVIDER = 'email';
+
 /** A row of `auth.users`, as the code sees it. */
 export interface User {
   /** Lowercase UUID. */

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../lib/db/migrate.ts';
 import type { Db } from '../../../lib/db/types.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
-import { m0001Users } from '../db/migrations/0001-users.ts';
+import { authMigrations } from '../db/migrations.ts';
 import { uniqueEmail } from '../testing.ts';
 import { createUser } from './create-user.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
-import { findUserByEmail, findUserByExternalId, findUserById } from './find-user.ts';
+import { findUserByEmail, findUserById } from './find-user.ts';
 import { passwordProblem } from './password-policy.ts';
-import { IdentityConflictError, provisionExternalUser } from './provision-external-user.ts';
+import { findUserByIdentity, provisionExternalUser } from './provision-external-user.ts';
 import { grantRole, rolesOf } from './roles.ts';
 import { markEmailConfirmed, touchLastSignIn } from './sign-in.ts';
 
@@ -30,11 +30,13 @@ describe('email and password rules', () => {
   });
 });
 
+const ISSUER = 'https://project.supabase.co/auth/v1';
+
 describe.each(dbBackends())('users repository on $name', ({ create }) => {
   let db: Db;
   beforeAll(async () => {
     db = await create();
-    await migrate(db, 'auth', [m0001Users]);
+    await migrate(db, 'auth', authMigrations);
   });
   afterAll(() => db?.close());
 
@@ -77,36 +79,38 @@ describe.each(dbBackends())('users repository on $name', ({ create }) => {
     });
   });
 
-  it('provisions an external user by id once, also under concurrency', async () => {
-    const id = crypto.randomUUID();
+  it('provisions an external identity once, also under concurrency, with its subject as the user id', async () => {
+    const subject = crypto.randomUUID();
     const email = uniqueEmail('supa');
-    const users = await Promise.all([1, 2, 3, 4].map(() => provisionExternalUser(db, { id, email, provider: 'supabase' })));
-    expect(new Set(users.map((u) => u.id))).toEqual(new Set([id]));
+    const identity = { issuer: ISSUER, subject, email, provider: 'supabase' };
+    const users = await Promise.all([1, 2, 3, 4].map(() => provisionExternalUser(db, identity)));
+    expect(new Set(users.map((u) => u.id))).toEqual(new Set([subject]));
     expect(users[0]).toMatchObject({ email, provider: 'supabase', passwordHash: null });
     expect(users[0]!.emailConfirmedAt).toBeInstanceOf(Date);
-    expect(await rolesOf(db, id)).toEqual(['user']);
-    const [{ n }] = (await db.query<{ n: number }>('select count(*) as n from auth.users where id = $1', [id])) as [{ n: number }];
-    expect(n).toBe(1);
+    expect(await rolesOf(db, subject)).toEqual(['user']);
+    const [{ n }] = (await db.query<{ n: number }>('select count(*) as n from auth.users where id = $1', [subject])) as [{ n: number }];
+    expect(Number(n)).toBe(1);
+    expect(await findUserByIdentity(db, ISSUER, subject)).toEqual(users[0]);
   });
 
-  it('provisions by external id with a generated user id, idempotently', async () => {
-    const externalId = `github|${crypto.randomUUID()}`;
-    const email = uniqueEmail('gh');
-    const [a, b] = await Promise.all([
-      provisionExternalUser(db, { externalId, email, provider: 'github' }),
-      provisionExternalUser(db, { externalId, email, provider: 'github' }),
-    ]);
-    expect(a.id).toBe(b.id);
-    expect(a.externalId).toBe(externalId);
-    expect(await findUserByExternalId(db, externalId)).toEqual(a);
-  });
-
-  it('refuses to provision an identity whose email belongs to another user', async () => {
+  it('never merges by email: a password user and external identities may share an address', async () => {
     const email = uniqueEmail();
-    await createUser(db, { email, passwordHash: 'scrypt$x' });
-    await expect(provisionExternalUser(db, { id: crypto.randomUUID(), email, provider: 'supabase' })).rejects.toBeInstanceOf(
-      IdentityConflictError,
-    );
-    await expect(provisionExternalUser(db, { id: 'nope', email: uniqueEmail(), provider: 'supabase' })).rejects.toThrow(TypeError);
+    const local = await createUser(db, { email, passwordHash: 'scrypt$x' });
+    const a = await provisionExternalUser(db, { issuer: ISSUER, subject: crypto.randomUUID(), email, provider: 'supabase' });
+    const b = await provisionExternalUser(db, { issuer: ISSUER, subject: crypto.randomUUID(), email, provider: 'supabase' });
+    expect(new Set([local!.id, a.id, b.id]).size).toBe(3);
+    // Signing in by email finds only the password user; a second password user with that email is still refused.
+    expect((await findUserByEmail(db, email))?.id).toBe(local!.id);
+    expect(await createUser(db, { email, passwordHash: 'scrypt$y' })).toBeNull();
   });
+
+  it('gives a subject that is not a UUID, or whose UUID another user has, an id of its own', async () => {
+    const taken = await createUser(db, { email: uniqueEmail(), passwordHash: 'scrypt$x' });
+    const clash = await provisionExternalUser(db, { issuer: ISSUER, subject: taken!.id, email: uniqueEmail(), provider: 'supabase' });
+    expect(clash.id).not.toBe(taken!.id);
+    const named = await provisionExternalUser(db, { issuer: ISSUER, subject: 'github|42', email: uniqueEmail(), provider: 'supabase' });
+    expect(named.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await findUserByIdentity(db, ISSUER, 'github|42'))?.id).toBe(named.id);
+  });
+
 });

@@ -1,14 +1,17 @@
-import { API_KEY_REVOKED_CHANNEL } from '../../auth/api-keys/events.ts';
-import { hashApiKey, isApiKeyShape } from '../../auth/api-keys/key-format.ts';
+import { hashApiKey, isApiKeyShape } from '../../../lib/auth/api-key-format.ts';
+import { isPrivileged } from '../../../lib/auth/rbac.ts';
+import { revocationKeys } from '../../../lib/auth/revocation.ts';
 import type { Principal } from '../../../lib/auth/types.ts';
+import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { parsePrincipal } from './auth-service.ts';
-import { type Subscription, subscribeWithRetry } from './subscribe.ts';
-import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
+import type { RevocationFeed } from './revocation-feed.ts';
 
 export interface ApiKeyVerifierOptions {
   kv: Kv;
+  /** Whether revocations are being received (in-process copies are used only then). */
+  feed: RevocationFeed;
   /** Asks the auth service (`POST /internal/api-keys/verify`); throws `CredentialStoreError` when it cannot answer. */
   verify: (key: string) => Promise<Principal | null>;
   logger: Logger;
@@ -28,10 +31,10 @@ export interface ApiKeyVerifierOptions {
 export interface ApiKeyVerifier {
   /** The key's principal, `null` when the key does not authenticate; throws `CredentialStoreError` on store failure. */
   verify(key: string): Promise<Principal | null>;
-  /** Drops every cached verification of the key with this SHA-256 (hex), here and in the KV. */
-  forget(keyHash: string): Promise<void>;
-  /** Whether revocations are being received (until then, in-process copies are not used). */
-  readonly listening: boolean;
+  /** The key with this SHA-256 (hex) was revoked: drops this process's copy, and never caches a verification in flight. */
+  forget(keyHash: string): void;
+  /** The revocation feed had a gap: drops every in-process copy. */
+  dropMemory(): void;
 }
 
 interface Verdict {
@@ -40,8 +43,7 @@ interface Verdict {
   checkedAt: number;
 }
 
-const KEY_HASH = /^[0-9a-f]{64}$/;
-const kvKey = (hash: string) => `gw:apikey:${hash}`;
+const kvKey = revocationKeys.apiKey;
 
 function parseVerdict(raw: string): Verdict | undefined {
   try {
@@ -58,15 +60,17 @@ function parseVerdict(raw: string): Verdict | undefined {
 /**
  * Verifies API keys with two cache levels in front of the auth service: an in-process map (a warm key costs no
  * network round trip) and the KV (`gw:apikey:<sha-256>`, shared by gateway instances: 60 s for valid keys, 10 s for
- * unknown ones). Both are dropped when the auth service publishes the key's hash on `API_KEY_REVOKED_CHANNEL`, so a
- * revocation reaches every instance within a second; a verification that was in flight when the revocation arrived
+ * unknown ones). A revocation (on the feed) drops the in-process copy; the auth service deletes the KV record
+ * itself, retrying until Redis takes it. In-process copies are used only while the feed is live, never for a
+ * privileged principal (an admin's key is checked in the KV on every request, so a demotion counts at once), and a
+ * KV record older than the feed's last gap is checked again. A verification in flight during a revocation or a gap
  * is never cached. Concurrent verifications of one key share one call.
  * @example
- * const keys = createApiKeyVerifier({ kv, verify: (key) => auth.verifyApiKey(key), logger });
+ * const keys = createApiKeyVerifier({ kv, feed, verify: (key) => auth.verifyApiKey(key), logger });
  * const principal = await keys.verify(c.req.header('x-api-key') ?? '');
  */
 export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
-  const { kv, logger } = options;
+  const { kv, logger, feed } = options;
   const now = options.now ?? Date.now;
   const kvTtlMs = options.kvTtlMs ?? 60_000;
   const kvNegativeTtlMs = options.kvNegativeTtlMs ?? 10_000;
@@ -81,17 +85,18 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   const inflight = new Map<string, Promise<Principal | null>>();
 
   const staleAfterRevocation = (hash: string, verdict: Verdict) => (revokedAt.get(hash) ?? Number.NEGATIVE_INFINITY) >= verdict.checkedAt;
-  const remember = (hash: string, verdict: Verdict) => {
-    if (subscription.active) verdicts.set(hash, verdict, verdict.principal ? memoryTtlMs : memoryNegativeTtlMs);
+  const remember = (hash: string, verdict: Verdict, epoch: number) => {
+    if (feed.live && feed.epoch === epoch) verdicts.set(hash, verdict, verdict.principal ? memoryTtlMs : memoryNegativeTtlMs);
   };
 
   const lookup = async (key: string, hash: string): Promise<Principal | null> => {
     const checkedAt = now();
+    const epoch = feed.epoch;
     try {
       const raw = await kv.get(kvKey(hash));
       const cached = raw === null ? undefined : parseVerdict(raw);
-      if (cached && !staleAfterRevocation(hash, cached)) {
-        remember(hash, cached);
+      if (cached && cached.checkedAt >= feed.distrustBefore && !staleAfterRevocation(hash, cached)) {
+        remember(hash, cached, epoch);
         return cached.principal;
       }
     } catch (err) {
@@ -99,8 +104,8 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     }
     const principal = await options.verify(key);
     const verdict: Verdict = { principal, checkedAt };
-    if (!staleAfterRevocation(hash, verdict)) {
-      remember(hash, verdict);
+    if (!staleAfterRevocation(hash, verdict) && feed.epoch === epoch) {
+      remember(hash, verdict, epoch);
       const ttlMs = principal ? kvTtlMs : kvNegativeTtlMs;
       await kv.set(kvKey(hash), JSON.stringify({ p: principal, at: checkedAt }), { ttlMs }).catch((err: unknown) => {
         logger.debug('api key cache write failed', { error: err instanceof Error ? err.message : String(err) });
@@ -108,30 +113,6 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     }
     return principal;
   };
-
-  const forget = async (hash: string) => {
-    revokedAt.set(hash, now(), 5 * 60_000);
-    verdicts.delete(hash);
-    await kv.delete(kvKey(hash)).catch((err: unknown) => {
-      logger.warn('api key cache entry could not be dropped', { error: err instanceof Error ? err.message : String(err) });
-    });
-  };
-
-  const subscription: Subscription = subscribeWithRetry(
-    kv,
-    API_KEY_REVOKED_CHANNEL,
-    (message) => {
-      let keyHash: unknown;
-      try {
-        keyHash = (JSON.parse(message) as { keyHash?: unknown }).keyHash;
-      } catch {
-        keyHash = undefined;
-      }
-      if (typeof keyHash === 'string' && KEY_HASH.test(keyHash)) void forget(keyHash);
-      else logger.warn('ignored a malformed api key revocation', { channel: API_KEY_REVOKED_CHANNEL });
-    },
-    logger,
-  );
 
   return {
     async verify(key) {
@@ -141,9 +122,9 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
         hash = await hashApiKey(key);
         hashes.set(key, hash, memoryTtlMs);
       }
-      if (subscription.active) {
+      if (feed.live) {
         const verdict = verdicts.get(hash);
-        if (verdict) return verdict.principal;
+        if (verdict && !(verdict.principal && isPrivileged(verdict.principal))) return verdict.principal;
       }
       let pending = inflight.get(hash);
       if (!pending) {
@@ -152,9 +133,12 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
       }
       return pending;
     },
-    forget,
-    get listening() {
-      return subscription.active;
+    forget(hash) {
+      revokedAt.set(hash, now(), 5 * 60_000);
+      verdicts.delete(hash);
+    },
+    dropMemory() {
+      verdicts.clear();
     },
   };
 }

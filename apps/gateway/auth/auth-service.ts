@@ -4,6 +4,8 @@ import type { JwksDocument } from '../../../lib/auth/verify.ts';
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import { GATEWAY_SERVICE_PRINCIPAL } from '../../../lib/auth/types.ts';
 import type { IdentityTokens } from '../../../lib/auth/identity-tokens.ts';
+import type { ExternalIdentity, ProvisionedUser } from './bearer-tokens.ts';
+import type { SessionState } from './session-guard.ts';
 
 /** The auth service did not answer as expected (down, 5xx, a response we cannot read): not the caller's fault. */
 export class CredentialStoreError extends Error {
@@ -29,6 +31,7 @@ const CALL_TIMEOUT_MS = 5_000;
 
 const AUTH_TYPES = new Set(['jwt', 'supabase_jwt', 'api_key', 'service', 'anonymous']);
 const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /**
  * A principal read from the auth service's JSON (`{ userId, email, roles, authType, keyId? }`), or `undefined` when
@@ -48,8 +51,10 @@ export function parsePrincipal(value: unknown): Principal | undefined {
 export interface AuthServiceCalls {
   /** `POST /internal/api-keys/verify`: the key's principal, or `null` when the key does not authenticate. */
   verifyApiKey(key: string): Promise<Principal | null>;
-  /** `POST /internal/users/provision`: the principal of an external (Supabase) user, created on first sight. */
-  provisionUser(identity: { id: string; email: string | null }): Promise<Principal>;
+  /** `POST /internal/users/provision`: the user of an external (Supabase) identity, created on first sight. */
+  provisionUser(identity: ExternalIdentity): Promise<ProvisionedUser>;
+  /** `POST /internal/sessions/check`: the user's token version and the session's state, from the database. */
+  checkSession(userId: string, sessionId: string | undefined): Promise<SessionState>;
   /** `GET /.well-known/jwks.json`: the auth service's public keys. */
   jwks(): Promise<JwksDocument>;
 }
@@ -107,17 +112,29 @@ export function authServiceCalls(client: ServiceClient, tokens: IdentityTokens):
     async provisionUser(identity) {
       const path = '/internal/users/provision';
       const res = await call('POST', path, identity);
-      if (res.status === 409 || res.status === 400) {
+      if (res.status === 400) {
         await res.body?.cancel().catch(() => undefined);
-        throw new CredentialRefusedError(
-          'unprovisionable_identity',
-          res.status === 409 ? 'The email of this identity belongs to another user' : 'This identity cannot be a user here (its sub or email is invalid)',
-        );
+        throw new CredentialRefusedError('unprovisionable_identity', 'This identity cannot be a user here (its issuer, sub or email is invalid)');
       }
       if (res.status !== 200 && res.status !== 201) return unexpected(res, path);
-      const principal = parsePrincipal(((await readJson(res, path)) as { principal?: unknown } | null)?.principal);
-      if (!principal) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
-      return principal;
+      const body = (await readJson(res, path)) as { principal?: unknown; tokenVersion?: unknown } | null;
+      const principal = parsePrincipal(body?.principal);
+      if (!principal || !isVersion(body?.tokenVersion)) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
+      return { principal, tokenVersion: body.tokenVersion };
+    },
+
+    async checkSession(userId, sessionId) {
+      const path = '/internal/sessions/check';
+      const res = await call('POST', path, sessionId === undefined ? { userId } : { userId, sessionId });
+      if (res.status !== 200) return unexpected(res, path);
+      const body = (await readJson(res, path)) as { tokenVersion?: unknown; session?: unknown } | null;
+      const tokenVersion = body?.tokenVersion;
+      const session = body?.session;
+      if (!(tokenVersion === null || isVersion(tokenVersion))) throw new CredentialStoreError(`auth service sent no token version for ${path}`);
+      if (sessionId !== undefined && session !== 'active' && session !== 'ended') {
+        throw new CredentialStoreError(`auth service sent no session state for ${path}`);
+      }
+      return { tokenVersion, ...(sessionId === undefined ? {} : { session: session as 'active' | 'ended' }) };
     },
 
     async jwks() {

@@ -46,7 +46,14 @@ type Outcome =
   | { kind: 'invalid_api_key' }
   | { kind: 'store_failure'; error: unknown };
 
-async function establish(options: AuthenticateOptions, credentials: Credentials): Promise<Outcome> {
+/** A credential that was presented and refused: what the warn line says (never the credential itself). */
+interface Refused {
+  /** Which credential (a log field named like `credential` would be masked as a secret). */
+  kind: 'jwt' | 'api_key';
+  reason: string;
+}
+
+async function establish(options: AuthenticateOptions, credentials: Credentials, refused: Refused[]): Promise<Outcome> {
   let jwtFailure: Outcome | undefined;
   let storeFailure: Outcome | undefined;
   if (credentials.jwt !== undefined) {
@@ -55,6 +62,7 @@ async function establish(options: AuthenticateOptions, credentials: Credentials)
     } catch (err) {
       if (err instanceof TokenError || err instanceof CredentialRefusedError) {
         jwtFailure = { kind: 'invalid_jwt', reason: err.reason, message: err.message };
+        refused.push({ kind: 'jwt', reason: err.reason });
       } else {
         storeFailure = { kind: 'store_failure', error: err };
       }
@@ -63,6 +71,7 @@ async function establish(options: AuthenticateOptions, credentials: Credentials)
   if (credentials.apiKey !== undefined) {
     try {
       const principal = await options.apiKeys.verify(credentials.apiKey);
+      if (!principal) refused.push({ kind: 'api_key', reason: 'invalid_api_key' });
       // A definite "unknown key" is the answer even when the JWT's keys could not be loaded.
       return principal ? { kind: 'authenticated', principal } : { kind: 'invalid_api_key' };
     } catch (err) {
@@ -79,8 +88,9 @@ async function establish(options: AuthenticateOptions, credentials: Credentials)
  * through; elsewhere the gateway refuses at once:
  * GAIA paths with GAIA's bodies (401 `Not authenticated…` / `Could not validate credentials`, 500 `Authentication
  * service error`), our routes with the envelope (401 `UNAUTHENTICATED` with `details.reason`: `missing_credentials`,
- * `invalid_api_key`, or the token's reason such as `expired`, `bad_signature`, `malformed`; 503 when the credential
- * store is down). The gateway's own routes skip all of this.
+ * `invalid_api_key`, or the token's reason such as `expired`, `bad_signature`, `malformed`, `revoked`, `outdated`;
+ * 503 when the credential store is down). Every credential presented and refused logs one warn line with its kind
+ * and reason (never the credential). The gateway's own routes skip all of this.
  * @example app.use(authenticate({ bearer, apiKeys, logger }));
  */
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<GatewayEnv> {
@@ -89,8 +99,10 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ga
     const path = c.req.path;
     if (isGatewayOwnPath(path)) return next();
     const credentials = readCredentials(c.req.header('authorization'), c.req.header('x-api-key'));
+    const refused: Refused[] = [];
     const outcome: Outcome =
-      credentials.jwt === undefined && credentials.apiKey === undefined ? { kind: 'missing' } : await establish(options, credentials);
+      credentials.jwt === undefined && credentials.apiKey === undefined ? { kind: 'missing' } : await establish(options, credentials, refused);
+    for (const { kind, reason } of refused) logger.warn('credential refused', { requestId: c.var.requestId, path, kind, reason });
 
     if (outcome.kind === 'authenticated') {
       c.set('principal', outcome.principal);

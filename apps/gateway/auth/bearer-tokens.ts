@@ -1,22 +1,34 @@
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
-import { createSupabaseVerifier, type SupabaseVerifier, supabaseJwksUrl } from '../../../lib/auth/supabase.ts';
-import { ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
+import { createSupabaseVerifier, type SupabaseVerifier, supabaseIssuer, supabaseJwksUrl } from '../../../lib/auth/supabase.ts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
 import { createJwtVerifier, type JwksDocument, TokenError } from '../../../lib/auth/verify.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
-import { parsePrincipal } from './auth-service.ts';
+import { isPrivileged } from '../../../lib/auth/rbac.ts';
 import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
+import { parsePrincipal } from './auth-service.ts';
+import type { SessionGuard } from './session-guard.ts';
 
-/** `aud` of the access tokens the auth service issues (`ACCESS_TOKEN_AUDIENCE` in apps/auth/sessions/access-token.ts). */
-export const ACCESS_TOKEN_AUDIENCE = 'authenticated';
-/** `typ` of those tokens (`ACCESS_TOKEN_TYPE` there). */
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 export interface SupabaseSettings {
   /** The project URL (`https://<ref>.supabase.co`): its JWKS verifies ES256/RS256 tokens, and `iss` is checked. */
   url?: string;
   /** The project's legacy shared secret: verifies HS256 tokens. */
   jwtSecret?: string;
+}
+
+/** An external identity: who vouches for it (`iss`) and its subject there (`sub`). */
+export interface ExternalIdentity {
+  issuer: string;
+  subject: string;
+  email: string | null;
+}
+
+/** A provisioned external user as the auth service answers it. */
+export interface ProvisionedUser {
+  principal: Principal;
+  /** The user's token version when the principal was read: a newer one means its roles changed since. */
+  tokenVersion: number;
 }
 
 export interface BearerVerifierOptions {
@@ -26,8 +38,10 @@ export interface BearerVerifierOptions {
   jwks: () => Promise<JwksDocument>;
   /** Accept Supabase access tokens too. */
   supabase?: SupabaseSettings;
-  /** Creates (or finds) the user of a Supabase token never seen before: `POST /internal/users/provision`. */
-  provision: (identity: { id: string; email: string | null }) => Promise<Principal>;
+  /** Finds (or creates, on first sight) the user of an external identity: `POST /internal/users/provision`. */
+  provision: (identity: ExternalIdentity) => Promise<ProvisionedUser>;
+  /** Whether a token's session still stands and its user's roles are those it was issued with. */
+  sessions: SessionGuard;
   kv: Kv;
   logger: Logger;
   /** How long provisioned principals stay in the KV. Default 5 minutes. */
@@ -39,8 +53,9 @@ export interface BearerVerifierOptions {
 
 export interface BearerVerifier {
   /**
-   * The principal a bearer JWT stands for. Throws `TokenError` for a token that does not verify,
-   * `CredentialRefusedError` for an identity that cannot be provisioned, and anything else for a store failure.
+   * The principal a bearer JWT stands for. Throws `TokenError` for a token that does not verify (or whose session
+   * ended, or that predates a change of its user's roles), `CredentialRefusedError` for an identity that cannot be
+   * provisioned, and anything else for a store failure.
    */
   verify(token: string): Promise<Principal>;
 }
@@ -52,11 +67,25 @@ const PROVISIONED_MEMORY_MS = 60_000;
 
 const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
-function ourPrincipal(subject: string, claims: JWTPayload): Principal {
+/** What a verified token says, kept per token for {@link VERIFIED_REUSE_MS}. */
+type Verified =
+  | { kind: 'ours'; principal: Principal; sessionId: string | undefined; tokenVersion: number; expiresAt: number }
+  | { kind: 'external'; identity: ExternalIdentity; expiresAt: number };
+
+function ours(subject: string, claims: JWTPayload, now: number): Verified {
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
   const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : null;
-  return { userId: subject, email, roles, authType: 'jwt' };
+  const tv = claims.tv;
+  return {
+    kind: 'ours',
+    principal: { userId: subject, email, roles, authType: 'jwt' },
+    sessionId: typeof claims.sid === 'string' ? claims.sid : undefined,
+    tokenVersion: typeof tv === 'number' && Number.isSafeInteger(tv) && tv >= 0 ? tv : 0,
+    expiresAt: expiryOf(claims, now),
+  };
 }
+
+const expiryOf = (claims: JWTPayload, now: number) => (typeof claims.exp === 'number' ? claims.exp * 1000 : now);
 
 function algorithmOf(token: string): string {
   try {
@@ -68,22 +97,38 @@ function algorithmOf(token: string): string {
   throw new TokenError('malformed', 'Token is not a JWT');
 }
 
+/** The KV key of a provisioned external user (issuer and subject, never the email). */
+const provisionedKey = (identity: ExternalIdentity) => `gw:identity:${encodeURIComponent(identity.issuer)}:${encodeURIComponent(identity.subject)}`;
+
+function parseProvisioned(raw: string | null): ProvisionedUser | undefined {
+  try {
+    const value = JSON.parse(raw ?? 'null') as { principal?: unknown; tokenVersion?: unknown } | null;
+    const principal = parsePrincipal(value?.principal);
+    const tokenVersion = value?.tokenVersion;
+    return principal && typeof tokenVersion === 'number' ? { principal, tokenVersion } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Verifies `Authorization: Bearer` JWTs locally: our access tokens (EdDSA/ES256 against the auth service's JWKS,
  * fetched once and cached; `iss`, `aud: authenticated`, `typ: at+jwt`), and Supabase access tokens when configured
- * (HS256 with the shared secret, ES256/RS256 with the project's JWKS). A Supabase subject seen for the first time is
- * provisioned through the auth service; its principal is then kept in the KV (`gw:supabase:<sub>`). Verified tokens
- * are remembered in process until they expire (at most a minute), so a repeated token costs a map lookup.
+ * (HS256 with the shared secret, ES256/RS256 with the project's JWKS). Signatures are checked once per token and
+ * remembered until it expires (at most a minute); the session guard runs on every request: a token whose session
+ * ended (`sid`), or issued before its user's roles changed (`tv`), is refused. An external identity is its issuer and
+ * `sub` (never its email): seen for the first time it is provisioned through the auth service, and its principal is
+ * then kept in the KV and in process, re-read when the user's roles change.
  * @example const principal = await bearer.verify(token);
  */
 export function createBearerVerifier(options: BearerVerifierOptions): BearerVerifier {
-  const { kv, logger } = options;
+  const { kv, logger, sessions } = options;
   const now = options.now ?? Date.now;
   const provisionedTtlMs = options.provisionedTtlMs ?? 5 * 60_000;
-  const verified = new TtlCache<string, Principal>(options.maxEntries ?? 10_000, now);
-  const provisioned = new TtlCache<string, Principal>(options.maxEntries ?? 10_000, now);
+  const verified = new TtlCache<string, Verified>(options.maxEntries ?? 10_000, now);
+  const provisioned = new TtlCache<string, ProvisionedUser>(options.maxEntries ?? 10_000, now);
 
-  const ours = createJwtVerifier({
+  const ourVerifier = createJwtVerifier({
     issuer: options.issuer,
     audience: ACCESS_TOKEN_AUDIENCE,
     algorithms: ['EdDSA', 'ES256'],
@@ -104,68 +149,98 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
     jwtSecret || supabaseUrl
       ? createSupabaseVerifier({
           ...(jwtSecret ? { jwtSecret } : {}),
-          ...(supabaseUrl ? { jwksUrl: supabaseJwksUrl(supabaseUrl), issuer: `${supabaseUrl}/auth/v1` } : {}),
+          ...(supabaseUrl ? { jwksUrl: supabaseJwksUrl(supabaseUrl), issuer: supabaseIssuer(supabaseUrl) } : {}),
           now,
           onJwksRefreshError: (err) => logger.warn('Supabase JWKS could not be refreshed; using the cached keys', { err }),
         })
       : undefined;
 
-  const principalOfSupabaseUser = async (id: string, email: string | null): Promise<Principal> => {
-    const known = provisioned.get(id);
-    if (known) return known;
-    const key = `gw:supabase:${id}`;
-    try {
-      const principal = parsePrincipal(JSON.parse((await kv.get(key)) ?? 'null'));
-      if (principal) {
-        provisioned.set(id, principal, PROVISIONED_MEMORY_MS);
-        return principal;
+  const provisionedUser = async (identity: ExternalIdentity, fresh: boolean): Promise<ProvisionedUser> => {
+    const key = provisionedKey(identity);
+    if (!fresh) {
+      const known = provisioned.get(key);
+      if (known) return known;
+      try {
+        const cached = parseProvisioned(await kv.get(key));
+        if (cached) {
+          provisioned.set(key, cached, PROVISIONED_MEMORY_MS);
+          return cached;
+        }
+      } catch (err) {
+        logger.debug('provisioned-user cache unavailable', { error: err instanceof Error ? err.message : String(err) });
       }
-    } catch (err) {
-      logger.debug('provisioned-user cache unavailable', { error: err instanceof Error ? err.message : String(err) });
     }
-    const principal: Principal = { ...(await options.provision({ id, email })), authType: 'supabase_jwt' };
-    provisioned.set(id, principal, PROVISIONED_MEMORY_MS);
-    await kv.set(key, JSON.stringify(principal), { ttlMs: provisionedTtlMs }).catch((err: unknown) => {
+    const user = await options.provision(identity);
+    const result: ProvisionedUser = { principal: { ...user.principal, authType: 'supabase_jwt' }, tokenVersion: user.tokenVersion };
+    provisioned.set(key, result, PROVISIONED_MEMORY_MS);
+    await kv.set(key, JSON.stringify(result), { ttlMs: provisionedTtlMs }).catch((err: unknown) => {
       logger.debug('provisioned-user cache write failed', { error: err instanceof Error ? err.message : String(err) });
     });
+    return result;
+  };
+
+  const verifySupabase = async (token: string): Promise<Verified> => {
+    if (!supabase) throw new TokenError('wrong_algorithm', 'Token algorithm is not accepted');
+    const user = await supabase.verify(token);
+    const identity = { issuer: user.issuer, subject: user.userId, email: user.email };
+    return { kind: 'external', identity, expiresAt: expiryOf(user.claims, now()) };
+  };
+
+  const verifyOurs = async (token: string): Promise<Verified> => {
+    const { subject, claims } = await ourVerifier.verify(token);
+    return ours(subject, claims, now());
+  };
+
+  const verifySignature = async (token: string): Promise<Verified> => {
+    const alg = algorithmOf(token);
+    if (alg === 'HS256' || alg === 'RS256') return verifySupabase(token);
+    if (alg === 'ES256' && supabaseUrl) {
+      // Both we and a Supabase project may sign ES256: ours first, then theirs; a failure reports ours.
+      try {
+        return await verifyOurs(token);
+      } catch (err) {
+        if (!(err instanceof TokenError)) throw err;
+        return verifySupabase(token).catch((theirs: unknown) => {
+          throw theirs instanceof TokenError ? err : theirs;
+        });
+      }
+    }
+    return verifyOurs(token);
+  };
+
+  /** Our token, refused when its session ended or its user's roles changed since it was issued. */
+  const current = async (token: Extract<Verified, { kind: 'ours' }>): Promise<Principal> => {
+    const { principal, sessionId } = token;
+    const state = await sessions.state({
+      userId: principal.userId,
+      ...(sessionId === undefined ? {} : { sessionId }),
+      privileged: isPrivileged(principal),
+      expiresAt: token.expiresAt,
+    });
+    if (state.tokenVersion === null) throw new TokenError('revoked', 'The user of this token no longer exists');
+    if (sessionId !== undefined && state.session !== 'active') throw new TokenError('revoked', 'The session of this token has ended; sign in again');
+    if (token.tokenVersion < state.tokenVersion) {
+      throw new TokenError('outdated', "The user's roles changed after this token was issued; refresh it or sign in again");
+    }
     return principal;
   };
 
-  const verifySupabase = async (token: string): Promise<{ principal: Principal; exp: unknown }> => {
-    if (!supabase) throw new TokenError('wrong_algorithm', 'Token algorithm is not accepted');
-    const user = await supabase.verify(token);
-    return { principal: await principalOfSupabaseUser(user.userId, user.email), exp: user.claims.exp };
-  };
-
-  const verifyOurs = async (token: string): Promise<{ principal: Principal; exp: unknown }> => {
-    const { subject, claims } = await ours.verify(token);
-    return { principal: ourPrincipal(subject, claims), exp: claims.exp };
+  /** An external identity's principal, read again from the auth service when the user's roles changed. */
+  const external = async (token: Extract<Verified, { kind: 'external' }>): Promise<Principal> => {
+    const user = await provisionedUser(token.identity, false);
+    const state = await sessions.state({ userId: user.principal.userId, privileged: isPrivileged(user.principal), expiresAt: token.expiresAt });
+    if (state.tokenVersion !== null && state.tokenVersion <= user.tokenVersion) return user.principal;
+    return (await provisionedUser(token.identity, true)).principal;
   };
 
   return {
     async verify(token) {
-      const known = verified.get(token);
-      if (known) return known;
-      const alg = algorithmOf(token);
-      let result: { principal: Principal; exp: unknown };
-      if (alg === 'HS256' || alg === 'RS256') {
-        result = await verifySupabase(token);
-      } else if (alg === 'ES256' && supabaseUrl) {
-        // Both we and a Supabase project may sign ES256: ours first, then theirs; a failure reports ours.
-        try {
-          result = await verifyOurs(token);
-        } catch (err) {
-          if (!(err instanceof TokenError)) throw err;
-          result = await verifySupabase(token).catch((theirs: unknown) => {
-            throw theirs instanceof TokenError ? err : theirs;
-          });
-        }
-      } else {
-        result = await verifyOurs(token);
+      let known = verified.get(token);
+      if (!known) {
+        known = await verifySignature(token);
+        verified.set(token, known, Math.min(VERIFIED_REUSE_MS, known.expiresAt - now()));
       }
-      const expiresAt = typeof result.exp === 'number' ? result.exp * 1000 : now();
-      verified.set(token, result.principal, Math.min(VERIFIED_REUSE_MS, expiresAt - now()));
-      return result.principal;
+      return known.kind === 'ours' ? current(known) : external(known);
     },
   };
 }

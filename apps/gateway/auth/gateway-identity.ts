@@ -8,6 +8,8 @@ import { createApiKeyVerifier } from './api-keys.ts';
 import { authServiceCalls } from './auth-service.ts';
 import { authenticate } from './authenticate.ts';
 import { createBearerVerifier } from './bearer-tokens.ts';
+import { createRevocationFeed } from './revocation-feed.ts';
+import { createSessionGuard } from './session-guard.ts';
 import { ANONYMOUS_PRINCIPAL, createIdentityTokens } from '../../../lib/auth/identity-tokens.ts';
 
 export interface GatewayIdentity {
@@ -33,11 +35,26 @@ export function createGatewayIdentity(deps: GatewayDeps): GatewayIdentity {
   const { logger, kv, options } = deps;
   const tokens = createIdentityTokens(deps.internalKey);
   const auth = authServiceCalls(deps.services.auth, tokens);
-  const apiKeys = createApiKeyVerifier({ kv, logger, verify: (key) => auth.verifyApiKey(key) });
+  // Revocations drop what each cache keeps in process; a gap in the feed drops everything kept there.
+  const feed = createRevocationFeed({
+    kv,
+    logger,
+    onRevocation: (revocation) => {
+      if (revocation.type === 'api_key') apiKeys.forget(revocation.keyHash);
+      else sessions.apply(revocation);
+    },
+    onGap: () => {
+      apiKeys.dropMemory();
+      sessions.dropMemory();
+    },
+  });
+  const apiKeys = createApiKeyVerifier({ kv, feed, logger, verify: (key) => auth.verifyApiKey(key) });
+  const sessions = createSessionGuard({ kv, feed, logger, check: (userId, sessionId) => auth.checkSession(userId, sessionId) });
   const bearer = createBearerVerifier({
     issuer: options.authIssuer ?? DEFAULT_AUTH_ISSUER,
     jwks: () => auth.jwks(),
     provision: (identity) => auth.provisionUser(identity),
+    sessions,
     kv,
     logger,
     ...(options.supabase ? { supabase: options.supabase } : {}),

@@ -1,3 +1,4 @@
+import { isServicePublicPath } from '../../../lib/platform/public-paths.ts';
 import { serviceForPath } from '../routes/proxy-table.ts';
 
 /**
@@ -11,29 +12,13 @@ export function isGatewayOwnPath(path: string): boolean {
 }
 
 /**
- * The auth service's public paths (mirrors `AUTH_PUBLIC_PATHS` in `apps/auth/app.ts`; a test keeps them equal):
- * GAIA's auth operations under `/auth`, `/api/v1/auth` and `/api/v0.3/auth` (`me` and `logout` read an identity
- * when there is one), the auth health and the JWKS.
- */
-export const AUTH_SERVICE_PUBLIC_PATHS: readonly RegExp[] = [
-  /^\/(api\/v1\/|api\/v0\.3\/)?auth\/(login|register|refresh|logout|confirm|resend-verification|validate|api-key-login|me)$/,
-  /^\/auth\/health$/,
-  /^\/\.well-known\/jwks\.json$/,
-];
-
-/**
- * Public routes served by services: GAIA's (GAIA-API §3) and the knowledge base's Git webhook, which the kb service
- * authenticates by its signature.
- */
-const SERVICE_PUBLIC_PATHS = new Set(['/api/v1/assets/test', '/api/v0.3/locations/nearby', '/api/v1/kb/webhook']);
-
-/**
  * Whether a path needs no credentials at the gateway (valid credentials are still used there): the gateway's own
- * routes, the auth service's public paths, `/api/v1/assets/test`, `/api/v0.3/locations/nearby` and the KB webhook.
+ * routes and the paths the services declare public (`PUBLIC_PATHS`: GAIA's auth operations, the JWKS, the asset
+ * liveness check, the KB webhook).
  * @example isPublicPath('/api/v1/auth/login') // true
  */
 export function isPublicPath(path: string): boolean {
-  return isGatewayOwnPath(path) || SERVICE_PUBLIC_PATHS.has(path) || AUTH_SERVICE_PUBLIC_PATHS.some((pattern) => pattern.test(path));
+  return isGatewayOwnPath(path) || isServicePublicPath(path);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { pathAndQuery } from '../../../lib/service/client.ts';
-import { subscribeWithRetry } from '../auth/subscribe.ts';
+import { subscribeLive } from '../../../lib/kv/live-subscription.ts';
 import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { GatewayEnv } from '../env.ts';
 import { serviceForPath } from '../routes/proxy-table.ts';
@@ -106,7 +106,7 @@ export function responseCache(options: ResponseCacheOptions): MiddlewareHandler<
   const uncacheableMemoMs = options.uncacheableMemoMs ?? 60_000;
   const uncacheable = new TtlCache<string, true>(10_000, now);
   const versions = new TagVersions({ kv, logger, now });
-  subscribeWithRetry(kv, CACHE_INVALIDATE_CHANNEL, (message) => versions.apply(message), logger);
+  subscribeLive({ kv, channel: CACHE_INVALIDATE_CHANNEL, logger, onMessage: (message) => versions.apply(message), onGap: () => versions.forget() });
 
   const replay = (entry: Entry, status: 200 | 304): Response => {
     const headers = new Headers(status === 200 ? entry.h : entry.h.filter(([name]) => name === 'cache-control' || name === 'vary'));

@@ -107,6 +107,12 @@ export class TagVersions {
     return versions;
   }
 
+  /** Invalidations may have been missed (the subscription dropped): every version is read from the KV again. */
+  forget(): void {
+    this.#epoch++;
+    this.#known.clear();
+  }
+
   /** Applies a message from {@link CACHE_INVALIDATE_CHANNEL}. */
   apply(message: string): void {
     let parsed: Partial<CacheInvalidation>;

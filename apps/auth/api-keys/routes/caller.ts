@@ -11,16 +11,24 @@ export interface Caller {
   userId: string;
   /** Holds `auth:admin`: may act on other users' keys, roles and teams. */
   isAdmin: boolean;
+  /** Holds `super_admin`: may also act on other super_admins. */
+  isSuperAdmin: boolean;
 }
 
 /**
- * The calling user; 401 without one, 403 for a service principal (services own no keys or teams).
+ * The calling user; 401 without one, 403 for a service principal (services own no keys or teams). Its roles are
+ * the current ones from the database on every route behind `withCurrentRoles` (all of the access routes).
  * @example const { userId, isAdmin } = callerOf(c);
  */
 export function callerOf(c: Context<AppEnv>): Caller {
   const principal = principalOf(c);
   if (principal.authType === 'service') throw new ApiError('FORBIDDEN', 'This operation needs a user, not a service');
-  return { principal, userId: principal.userId, isAdmin: can(principal, 'auth:admin') };
+  return {
+    principal,
+    userId: principal.userId,
+    isAdmin: can(principal, 'auth:admin'),
+    isSuperAdmin: principal.roles.includes('super_admin'),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ export const revokeApiKeyRoute = createRoute({
   path: '/api/v1/auth/api-keys/{id}',
   operationId: 'revokeApiKey',
   tags: ['api-keys'],
-  summary: 'Revokes a key at once (its owner, or an admin); gateways drop it from their caches within a second',
+  summary: "Revokes a key at once (its owner, or an admin; a super_admin's only by a super_admin): gateways refuse it and the tokens exchanged for it within a second",
   middleware: [requirePermission('auth:write')] as const,
   request: { params: z.object({ id: idParam('id', 'The key id') }) },
   responses: {
@@ -26,8 +26,8 @@ export const revokeApiKeyRoute = createRoute({
 /** `DELETE /api/v1/auth/api-keys/{id}`. */
 export function registerRevokeApiKey(app: OpenAPIHono<AppEnv>, deps: AuthDeps): void {
   app.openapi(revokeApiKeyRoute, async (c) => {
-    const { userId, isAdmin } = callerOf(c);
-    await revokeApiKey(deps, c.req.valid('param').id, { userId, isAdmin });
+    const { userId, isAdmin, isSuperAdmin } = callerOf(c);
+    await revokeApiKey(deps, c.req.valid('param').id, { userId, isAdmin, isSuperAdmin });
     return c.body(null, 204);
   });
 }

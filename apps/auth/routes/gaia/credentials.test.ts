@@ -1,15 +1,12 @@
 import { decodeJwt, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInternalToken } from '../../../../lib/auth/internal-token.ts';
 import { generateSigningKey } from '../../../../lib/auth/signing-keys.ts';
 import { signToken } from '../../../../lib/auth/tokens.ts';
-import type { Principal } from '../../../../lib/auth/types.ts';
 import { dbBackends } from '../../../../lib/testing/db.ts';
+import { createApiKey, revokeApiKey } from '../../api-keys/store.ts';
 import { createIdentityTestApp, createIdentityTestbed, type IdentityTestbed, postJson, TEST_ISSUER, testAuthSettings, uniqueEmail } from '../../testing.ts';
 
-// API keys belong to another module; here a key is whatever this map says.
-const apiKeys = vi.hoisted(() => new Map<string, Principal>());
-vi.mock('../../api-keys/verify.ts', () => ({ verifyApiKey: async (_deps: unknown, secret: string) => apiKeys.get(secret) ?? null }));
 
 const PASSWORD = 'tulip-orbit-9';
 const NONE = { valid: false, auth_type: 'none', user_id: null, error: 'No valid authentication credentials provided' };
@@ -27,9 +24,8 @@ describe.each(dbBackends())('GAIA validate and api-key-login on $name', ({ creat
     const email = uniqueEmail();
     const res = await call('/auth/register', postJson({ email, password: PASSWORD }));
     const { user, session } = res.body as { user: { id: string }; session: { access_token: string } };
-    const secret = `gaia_test_${crypto.randomUUID().replaceAll('-', '')}`;
-    apiKeys.set(secret, { userId: user.id, email, roles: ['user'], authType: 'api_key', keyId: crypto.randomUUID() });
-    return { email, userId: user.id, accessToken: session.access_token, secret };
+    const { key: secret, info } = await createApiKey(bed.deps, { userId: user.id, name: 'exchange', roles: null, expiresAt: null });
+    return { email, userId: user.id, accessToken: session.access_token, secret, keyId: info.id };
   };
 
   beforeAll(async () => {
@@ -91,7 +87,7 @@ describe.each(dbBackends())('GAIA validate and api-key-login on $name', ({ creat
     const exchange = (headers: Record<string, string>, prefix = '/auth') => call(`${prefix}/api-key-login`, { method: 'POST', headers });
 
     it("exchanges a key for an access token of the key's owner", async () => {
-      const { email, userId, secret } = await userWithKey();
+      const { email, userId, secret, keyId } = await userWithKey();
       const { status, body } = await exchange({ 'X-API-Key': secret });
       expect(status).toBe(200);
       expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type', 'user']);
@@ -110,8 +106,11 @@ describe.each(dbBackends())('GAIA validate and api-key-login on $name', ({ creat
         user_metadata: { auth_source: 'api_key_exchange', original_auth_type: 'user_api_key' },
       });
       expect(claims.exp).toBe(claims.iat! + 900);
-      expect(claims).not.toHaveProperty('sid');
+      // The key is the token's session (revoking it ends the token), and the token carries its owner's version.
+      expect(claims).toMatchObject({ sid: keyId, tv: 0 });
       expect((await validate({ token })).body).toEqual({ valid: true, auth_type: 'jwt', user_id: userId, error: null });
+      await revokeApiKey(bed.deps, keyId, { userId, isAdmin: false, isSuperAdmin: false });
+      expect((await validate({ token })).body).toEqual(NONE);
     });
 
     it('answers 401 for an unknown key and 422 for a missing header', async () => {

@@ -4,7 +4,7 @@ import { GaiaError } from '../../../../lib/gaia/errors.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { toGaiaUser } from '../../sessions/session-response.ts';
-import { userOfSupabaseIdentity, userOfSupabaseToken } from '../../supabase/provision.ts';
+import { userOfSupabaseToken } from '../../supabase/provision.ts';
 import { findUserById } from '../../users/find-user.ts';
 import { rolesOf } from '../../users/roles.ts';
 import type { User } from '../../users/user.ts';
@@ -46,10 +46,8 @@ export function registerGaiaMe(router: OpenAPIHono<AppEnv>, deps: AuthDeps, vari
       user = await userOfSupabaseToken(deps, bearerToken(c.req.header('authorization')));
       if (!user) throw new GaiaError(401, NOT_AUTHENTICATED);
     } else {
+      // The gateway provisioned an external identity's user before calling: it exists, or was deleted since.
       user = await findUserById(deps.db, principal.userId);
-      if (!user && principal.authType === 'supabase_jwt') {
-        user = await userOfSupabaseIdentity(deps, { id: principal.userId, email: principal.email });
-      }
       if (!user) throw new GaiaError(404, USER_NOT_FOUND);
     }
     return c.json({ user: toGaiaUser(user), roles: await rolesOf(deps.db, user.id) }, 200);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { GaiaError } from '../../../../lib/gaia/errors.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
-import { verifyApiKey } from '../../api-keys/verify.ts';
+import { verifyApiKeyAccess } from '../../api-keys/verify.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { issueAccessToken } from '../../sessions/access-token.ts';
 import { detailResponse, gaiaErrorResponses, ok } from './schemas.ts';
@@ -46,13 +46,17 @@ export const gaiaApiKeyLoginRoute = createRoute({
  */
 export function registerGaiaApiKeyLogin(router: OpenAPIHono<AppEnv>, deps: AuthDeps, variant: GaiaAuthVariant): void {
   router.openapi(forVariant(gaiaApiKeyLoginRoute, variant), async (c) => {
-    const principal = await verifyApiKey(deps, c.req.valid('header')['x-api-key']);
-    if (!principal) throw new GaiaError(401, INVALID_API_KEY);
+    const verified = await verifyApiKeyAccess(deps, c.req.valid('header')['x-api-key']);
+    if (!verified) throw new GaiaError(401, INVALID_API_KEY);
+    const { principal, tokenVersion } = verified;
+    // The key is the token's session: revoking the key ends the tokens exchanged for it.
     const access = await issueAccessToken(deps, {
       userId: principal.userId,
       email: principal.email,
       roles: principal.roles,
+      tokenVersion,
       userMetadata: { ...API_KEY_EXCHANGE_METADATA },
+      ...(principal.keyId === undefined ? {} : { sessionId: principal.keyId }),
     });
     return c.json(
       {

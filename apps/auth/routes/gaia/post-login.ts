@@ -7,7 +7,7 @@ import { startRefreshFamily } from '../../sessions/refresh-tokens.ts';
 import { sessionResponse } from '../../sessions/session-response.ts';
 import { refusalAs } from '../../supabase/backend.ts';
 import { identityBackendOf } from '../../supabase/supabase-backend.ts';
-import { rolesOf } from '../../users/roles.ts';
+import { accessOrNone } from '../../users/roles.ts';
 import { touchLastSignIn } from '../../users/sign-in.ts';
 import { GaiaSessionResponseSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { forVariant, type GaiaAuthVariant } from './variant.ts';
@@ -47,7 +47,6 @@ export function registerGaiaLogin(router: OpenAPIHono<AppEnv>, deps: AuthDeps, v
     if (result === 'unconfirmed') throw new GaiaError(400, LOGIN_UNCONFIRMED);
     if (typeof result === 'string') throw new GaiaError(400, LOGIN_FAILED);
     const user = (await touchLastSignIn(deps.db, result.id, new Date(deps.now()))) ?? result;
-    const roles = await rolesOf(deps.db, user.id);
-    return c.json(await sessionResponse(deps, user, roles, await startRefreshFamily(deps, user.id)), 200);
+    return c.json(await sessionResponse(deps, user, await accessOrNone(deps.db, user.id), await startRefreshFamily(deps, user.id)), 200);
   });
 }

@@ -7,7 +7,7 @@ import { sessionResponse } from '../../sessions/session-response.ts';
 import { refusalAs } from '../../supabase/backend.ts';
 import { identityBackendOf } from '../../supabase/supabase-backend.ts';
 import { findUserById } from '../../users/find-user.ts';
-import { rolesOf } from '../../users/roles.ts';
+import { accessOrNone } from '../../users/roles.ts';
 import { GaiaSessionResponseSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { forVariant, type GaiaAuthVariant } from './variant.ts';
 
@@ -43,6 +43,6 @@ export function registerGaiaRefresh(router: OpenAPIHono<AppEnv>, deps: AuthDeps,
       await revokeRefreshFamily(deps, next.familyId);
       throw failed('User not found');
     }
-    return c.json(await sessionResponse(deps, user, await rolesOf(deps.db, user.id), next), 200);
+    return c.json(await sessionResponse(deps, user, await accessOrNone(deps.db, user.id), next), 200);
   });
 }

@@ -11,7 +11,7 @@ import { createUser } from '../../users/create-user.ts';
 import { emailDomain, isValidEmail, normalizeEmail } from '../../users/email.ts';
 import { findUserByEmail } from '../../users/find-user.ts';
 import { passwordProblem } from '../../users/password-policy.ts';
-import { rolesOf } from '../../users/roles.ts';
+import { accessOrNone } from '../../users/roles.ts';
 import { touchLastSignIn } from '../../users/sign-in.ts';
 import { GaiaSessionSchema, GaiaUserSchema, gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
 import { forVariant, type GaiaAuthVariant } from './variant.ts';
@@ -86,7 +86,7 @@ export function registerGaiaRegister(router: OpenAPIHono<AppEnv>, deps: AuthDeps
       return c.json({ user: toGaiaUser(created), session: null }, 200);
     }
     const user = (await touchLastSignIn(deps.db, created.id, now)) ?? created;
-    const response = await sessionResponse(deps, user, await rolesOf(deps.db, user.id), await startRefreshFamily(deps, user.id));
+    const response = await sessionResponse(deps, user, await accessOrNone(deps.db, user.id), await startRefreshFamily(deps, user.id));
     return c.json({ user: response.user, session: response.session }, 200);
   });
 }

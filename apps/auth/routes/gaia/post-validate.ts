@@ -3,7 +3,7 @@ import { TokenError } from '../../../../lib/auth/verify.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import { verifyApiKey } from '../../api-keys/verify.ts';
 import type { AuthDeps } from '../../deps.ts';
-import { verifyAccessToken } from '../../sessions/verify-access-token.ts';
+import { verifyCurrentAccessToken } from '../../sessions/verify-access-token.ts';
 import { verifyServiceToken } from '../../sessions/verify-service-token.ts';
 import { userOfSupabaseToken } from '../../supabase/provision.ts';
 import { gaiaErrorResponses, jsonBody, ok } from './schemas.ts';
@@ -41,7 +41,7 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
 
 async function validateToken(deps: AuthDeps, token: string): Promise<GaiaValidateResponse | null> {
   try {
-    const { subject } = await verifyAccessToken(deps, token);
+    const { subject } = await verifyCurrentAccessToken(deps, token);
     return { valid: true, auth_type: 'jwt', user_id: subject, error: null };
   } catch (err) {
     if (!(err instanceof TokenError)) throw err;

@@ -180,7 +180,7 @@ describe.each(dbBackends())('GAIA session routes on $name', ({ create }) => {
 
     it('refuses users provisioned without a password', async () => {
       const email = uniqueEmail('external');
-      await provisionExternalUser(bed.runtime.db, { id: crypto.randomUUID(), email, provider: 'supabase' });
+      await provisionExternalUser(bed.runtime.db, { issuer: 'https://x.supabase.co/auth/v1', subject: crypto.randomUUID(), email, provider: 'supabase' });
       expect((await call('/auth/login', { email, password: PASSWORD })).body).toEqual({ detail: 'Login failed: Invalid login credentials' });
     });
 

@@ -38,54 +38,70 @@ describe.each(dbBackends())('POST /internal/users/provision on $name', ({ create
   });
   afterAll(() => bed?.close());
 
+  const ISSUER = 'https://project.supabase.co/auth/v1';
+  const identity = (subject: string = crypto.randomUUID(), email: string | null = uniqueEmail()): ProvisionUserBody => ({ issuer: ISSUER, subject, email });
+
   it('answers 401 without a principal and 403 for a user principal', async () => {
-    const body: ProvisionUserBody = { id: crypto.randomUUID(), email: uniqueEmail() };
+    const body = identity();
     const anonymous = await provision(body, null);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error?.code).toBe('UNAUTHENTICATED');
     const user = await provision(body, { userId: crypto.randomUUID(), email: uniqueEmail(), roles: ['admin'], authType: 'jwt' });
     expect(user.status).toBe(403);
     expect(user.body.error?.code).toBe('FORBIDDEN');
-    expect(await count(body.id)).toBe(0);
+    expect(await count(body.subject)).toBe(0);
   });
 
-  it('provisions the user for a service and answers its principal, idempotently', async () => {
+  it('provisions the user for a service and answers its principal and token version, idempotently', async () => {
     const id = crypto.randomUUID();
     const email = uniqueEmail('SUPA');
-    const first = await provision({ id, email, provider: 'supabase' });
+    const first = await provision({ ...identity(id, email), provider: 'supabase' });
     expect(first).toEqual({
       status: 200,
-      body: { principal: { userId: id, email: email.toLowerCase(), roles: ['user'], authType: 'supabase_jwt' } },
+      body: { principal: { userId: id, email: email.toLowerCase(), roles: ['user'], authType: 'supabase_jwt' }, tokenVersion: 0 },
     });
     expect(await findUserById(bed.runtime.db, id)).toMatchObject({ provider: 'supabase', passwordHash: null });
     await grantRole(bed.runtime.db, id, 'kb_editor');
-    expect((await provision({ id, email })).body.principal.roles).toEqual(['user', 'kb_editor']);
+    expect((await provision(identity(id, email))).body.principal.roles).toEqual(['user', 'kb_editor']);
     expect(await count(id)).toBe(1);
   });
 
   it('creates one user when provisioning races', async () => {
-    const id = crypto.randomUUID();
-    const email = uniqueEmail('race');
-    const results = await Promise.all(Array.from({ length: 6 }, () => provision({ id, email })));
+    const body = identity(crypto.randomUUID(), uniqueEmail('race'));
+    const results = await Promise.all(Array.from({ length: 6 }, () => provision(body)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(new Set(results.map((r) => r.body.principal.userId))).toEqual(new Set([id]));
-    expect(await count(id)).toBe(1);
+    expect(new Set(results.map((r) => r.body.principal.userId))).toEqual(new Set([body.subject]));
+    expect(await count(body.subject)).toBe(1);
   });
 
   it('accepts an identity without an email', async () => {
-    const id = crypto.randomUUID();
-    for (const body of [{ id }, { id, email: null }]) {
-      expect((await provision(body)).body.principal).toEqual({ userId: id, email: null, roles: ['user'], authType: 'supabase_jwt' });
+    const subject = crypto.randomUUID();
+    for (const body of [{ issuer: ISSUER, subject }, identity(subject, null)]) {
+      expect((await provision(body)).body.principal).toEqual({ userId: subject, email: null, roles: ['user'], authType: 'supabase_jwt' });
     }
   });
 
-  it('answers 409 when the email belongs to another user, 400 for a malformed body', async () => {
-    const email = uniqueEmail('taken');
-    expect((await provision({ id: crypto.randomUUID(), email })).status).toBe(200);
-    const conflict = await provision({ id: crypto.randomUUID(), email });
-    expect(conflict.status).toBe(409);
-    expect(conflict.body.error?.code).toBe('CONFLICT');
-    for (const body of [{}, { id: 'not-a-uuid' }, { id: crypto.randomUUID(), email: 'nope' }, { id: crypto.randomUUID(), provider: 'github' }]) {
+  it('keys identities by issuer and subject: a shared email makes two users, never a merge or a refusal', async () => {
+    const email = uniqueEmail('shared');
+    const first = await provision(identity(crypto.randomUUID(), email));
+    const second = await provision(identity(crypto.randomUUID(), email));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.body.principal.userId).not.toBe(first.body.principal.userId);
+    expect(second.body.principal.email).toBe(email.toLowerCase());
+    // The same subject from another issuer is another identity; a subject that is not a UUID gets an id of ours.
+    const subject = crypto.randomUUID();
+    const here = await provision(identity(subject, email));
+    const elsewhere = await provision({ issuer: 'https://other.supabase.co/auth/v1', subject, email });
+    expect(here.body.principal.userId).toBe(subject);
+    expect(elsewhere.body.principal.userId).not.toBe(subject);
+    const named = await provision(identity('github|4242', email));
+    expect(named.status).toBe(200);
+    expect((await provision(identity('github|4242', email))).body.principal.userId).toBe(named.body.principal.userId);
+  });
+
+  it('answers 400 for a malformed body', async () => {
+    const bodies = [{}, { issuer: ISSUER }, { subject: 'x' }, { ...identity(), email: 'nope' }, { ...identity(), provider: 'github' }, { ...identity(), issuer: '' }];
+    for (const body of bodies) {
       const res = await provision(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error?.code).toBe('VALIDATION_FAILED');
