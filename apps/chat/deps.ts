@@ -80,6 +80,7 @@ export function createChatDeps(input: ChatDepsInput): ChatDeps & { close(): Prom
 
 /** Background start-up: the schema's migrations, then the default personas; `/ready` is 503 until both are done. */
 export async function startChat(deps: SqlServiceDeps & { store: ChatStore }): Promise<void> {
+  deps.readiness.pending('personas');
   await startSchema(deps, deps.store.schema, chatMigrationsFor(deps.store.schema));
   await deps.readiness.start('personas', async () => {
     await seedPersonas(deps.store);

@@ -1,11 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { defaultHook, notFound, onError } from '../../lib/errors/handler.ts';
+import { logThrown } from '../../lib/errors/log-error.ts';
 import { requestId } from '../../lib/http/request-id.ts';
 import { accessLog } from '../../lib/logging/access-log.ts';
 import { registerReadyRoute } from '../../lib/openapi/system-routes.ts';
 import { createGatewayIdentity } from './auth/gateway-identity.ts';
 import { responseCache } from './cache/response-cache.ts';
+import { watchServices } from './health/service-readiness.ts';
 import type { GatewayDeps } from './deps.ts';
 import type { GatewayEnv } from './env.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
@@ -23,8 +25,9 @@ import { registerGetRoot } from './routes/root/get-root.ts';
 /**
  * The public gateway: request id, access log, CORS, secure headers, body limit and `Server-Timing` on every
  * response; then the caller's identity (JWT or API key; refused outside public paths), one rate-limit check and the
- * response cache; its own system routes (public, not limited); everything in {@link PROXY_TABLE} streamed to the
- * owning service with the caller's identity signed for it in `X-Gaia-Identity`.
+ * response cache; its own system routes (public, not limited; `/ready` includes every service's `/ready`);
+ * everything in {@link PROXY_TABLE} streamed to the owning service with the caller's identity signed for it in
+ * `X-Gaia-Identity`.
  */
 export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook });
@@ -58,11 +61,12 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     }),
   );
   app.use(responseCache({ kv: deps.kv, logger }));
-  app.onError(onError({ log: (err, c) => logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
+  app.onError(onError({ log: logThrown(logger) }));
   app.notFound(notFound);
 
   registerGetRoot(app);
   registerGetHealth(app, deps);
+  watchServices(deps.readiness, deps.services, options.healthTimeoutMs);
   registerReadyRoute(app, deps.readiness);
   registerGetOpenApi(app, deps);
   registerGetDocs(app, deps);

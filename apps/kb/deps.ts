@@ -60,6 +60,7 @@ export function createKbDeps(input: KbDepsInput): KbDeps {
  * until both are done; routes that need the repository answer 503 `KB_NOT_READY` meanwhile.
  */
 export async function startKb(deps: KbDeps): Promise<void> {
+  deps.readiness.pending('repository');
   await startSchema(deps, deps.schema, kbMigrationsFor(deps.schema));
   await deps.readiness.start('repository', () => deps.kb.open(), { maxDelayMs: 30_000 });
 }

@@ -27,7 +27,8 @@ export function toApiError(err: unknown): ApiError {
 }
 
 /**
- * `app.onError(onError({ log }))`: every thrown error leaves as the envelope; 5xx are logged with their cause.
+ * `app.onError(onError({ log: logThrown(logger) }))`: every thrown error leaves as the envelope; 5xx are logged
+ * with their cause (`logThrown`: refusals with a known code at warn, bugs at error).
  */
 export function onError(options: { log?: (err: unknown, c: Context) => void } = {}): ErrorHandler {
   return function handleError(err, c) {

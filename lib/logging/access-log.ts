@@ -7,8 +7,11 @@ export interface AccessLogOptions {
   quietPaths?: string[];
 }
 
+/** 502, 503 and 504 name a dependency that is down or slow (or not ready yet), not a bug: logged at warn. */
+const DEPENDENCY_STATUSES = new Set([502, 503, 504]);
+
 /**
- * One structured line per request: request id, method, path (no query string: it may carry secrets), status, duration.
+ * One structured line per request (at info; 502/503/504 at warn; other 5xx, i.e. bugs, at error): request id, method, path (no query string: it may carry secrets), status, duration.
  * @example app.use(accessLog({ logger }));
  */
 export function accessLog(options: AccessLogOptions): MiddlewareHandler {
@@ -25,7 +28,8 @@ export function accessLog(options: AccessLogOptions): MiddlewareHandler {
       status,
       durationMs: Math.round((performance.now() - start) * 100) / 100,
     };
-    if (status >= 500) options.logger.error('request', fields);
+    if (status >= 500 && !DEPENDENCY_STATUSES.has(status)) options.logger.error('request', fields);
+    else if (status >= 500) options.logger.warn('request', fields);
     else options.logger.info('request', fields);
   };
 }

@@ -60,4 +60,20 @@ describe('accessLog', () => {
     expect(logger.entries()[0]).toMatchObject({ msg: 'request', method: 'GET', path: '/x', status: 200 });
     expect(typeof logger.entries()[0]!.durationMs).toBe('number');
   });
+
+  it('logs a bug (500) at error, a dependency that is down or not ready (502-504) at warn, the rest at info', async () => {
+    const logger = createMemoryLogger();
+    const app = new Hono();
+    app.use(accessLog({ logger }));
+    app.get('/status/:code', (c) => c.body(null, Number(c.req.param('code')) as 200));
+    for (const code of [200, 404, 500, 502, 503, 504]) await app.request(`/status/${code}`);
+    expect(logger.entries().map((e) => [e.status, e.level])).toEqual([
+      [200, 'info'],
+      [404, 'info'],
+      [500, 'error'],
+      [502, 'warn'],
+      [503, 'warn'],
+      [504, 'warn'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type AuthenticateServiceOptions, authenticateService } from '../auth/middleware.ts';
 import { defaultHook, notFound, onError } from '../errors/handler.ts';
+import { logThrown } from '../errors/log-error.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requestId } from '../http/request-id.ts';
 import { accessLog } from '../logging/access-log.ts';
@@ -37,7 +38,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<AppEnv
   app.use(requestId());
   app.use(accessLog({ logger: options.logger }));
   if (options.authenticate) app.use(authenticateService(options.authenticate));
-  app.onError(onError({ log: (err, c) => options.logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
+  app.onError(onError({ log: logThrown(options.logger) }));
   app.notFound(notFound);
   registerSystemRoutes(app, options);
   let document: unknown;

@@ -1,1 +1,2 @@
-export { type ComponentState, type ComponentStatus, Readiness, type ReadinessSnapshot, type RetryOptions } from './readiness.ts';
+export { withDeadline } from './deadline.ts';
+export { type ComponentState, type ComponentStatus, type Probe, Readiness, type ReadinessSnapshot, type RetryOptions } from './readiness.ts';

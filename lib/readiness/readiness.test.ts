@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../logging/logger.ts';
+import { withDeadline } from './deadline.ts';
 import { Readiness } from './readiness.ts';
 
 describe('Readiness', () => {
@@ -36,9 +37,35 @@ describe('Readiness', () => {
     readiness.watch('slow', () => new Promise(() => {}), 20);
     const snap = await readiness.check();
     expect(snap.components.redis?.status).toBe('ready');
-    expect(snap.components.slow).toMatchObject({ status: 'failing', error: 'timed out after 20 ms' });
+    expect(snap.components.slow).toMatchObject({ status: 'failing', error: 'no answer within 20 ms' });
     up = false;
     expect((await readiness.check()).components.redis).toMatchObject({ status: 'failing', error: 'ECONNREFUSED' });
+  });
+
+  it('aborts the signal of a probe that runs out of time', async () => {
+    const readiness = new Readiness(createMemoryLogger());
+    let seen: AbortSignal | undefined;
+    readiness.watch('hung', (signal) => {
+      seen = signal;
+      return new Promise(() => {});
+    }, 15);
+    expect((await readiness.check()).components.hung).toMatchObject({ status: 'failing', error: 'no answer within 15 ms' });
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('pending() keeps /ready not ready until the later task is started and done', async () => {
+    const readiness = new Readiness(createMemoryLogger());
+    readiness.pending('repository');
+    await readiness.start('database', async () => {});
+    // The first task is done and the second not started yet: still not ready.
+    expect(await readiness.check()).toEqual({
+      ready: false,
+      components: { repository: { status: 'starting', attempts: 0 }, database: { status: 'ready', attempts: 1 } },
+    });
+    await readiness.start('repository', async () => {});
+    expect((await readiness.check()).ready).toBe(true);
+    readiness.pending('repository'); // a no-op once the component exists
+    expect((await readiness.check()).ready).toBe(true);
   });
 
   it('stop() ends the retry loop', async () => {
@@ -52,5 +79,23 @@ describe('Readiness', () => {
     readiness.stop();
     await started;
     expect(calls).toBe(1);
+  });
+});
+
+describe('withDeadline', () => {
+  it('resolves with the result in time, rejects at the deadline even when the work ignores the signal', async () => {
+    expect(await withDeadline(100, async () => 'done')).toBe('done');
+    let signal: AbortSignal | undefined;
+    const started = performance.now();
+    await expect(
+      withDeadline(20, (s) => {
+        signal = s;
+        return new Promise(() => {});
+      }),
+    ).rejects.toThrow('no answer within 20 ms');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(signal?.aborted).toBe(true);
+    await expect(withDeadline(100, async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await expect(withDeadline(100, () => { throw new Error('sync throw'); })).rejects.toThrow('sync throw');
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import { withDeadline } from './deadline.ts';
 
 export type ComponentStatus = 'starting' | 'ready' | 'failing';
 
@@ -13,7 +14,7 @@ export interface RetryOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   /** Checked after start-up succeeded: a failing probe makes `/ready` 503 until it passes again. */
-  probe?: () => Promise<void>;
+  probe?: Probe;
   probeTimeoutMs?: number;
 }
 
@@ -22,21 +23,16 @@ export interface ReadinessSnapshot {
   components: Record<string, ComponentState>;
 }
 
+/** Checks a live dependency; `signal` aborts when the probe's time is up. */
+export type Probe = (signal: AbortSignal) => Promise<void>;
+
 interface Component {
   state: ComponentState;
-  probe?: () => Promise<void>;
+  probe?: Probe;
   probeTimeoutMs: number;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Tracks a service's expensive dependencies. `start` runs a start-up task in the background, retrying with
@@ -91,17 +87,26 @@ export class Readiness {
   }
 
   /** Registers a dependency that needs no start-up, only a live probe (e.g. an auto-reconnecting Redis client). */
-  watch(name: string, probe: () => Promise<void>, probeTimeoutMs = 2_000): void {
+  watch(name: string, probe: Probe, probeTimeoutMs = 2_000): void {
     this.#components.set(name, { state: { status: 'ready', attempts: 0 }, probe, probeTimeoutMs });
+  }
+
+  /**
+   * Declares a component whose start-up task begins later (after another one), so `/ready` stays 503 in between
+   * instead of reporting ready while the first task is done and the second has not been started yet.
+   */
+  pending(name: string): void {
+    if (!this.#components.has(name)) this.#components.set(name, { state: { status: 'starting', attempts: 0 }, probeTimeoutMs: 2_000 });
   }
 
   /** Current state, running each ready component's probe (with a timeout). */
   async check(): Promise<ReadinessSnapshot> {
     const entries = await Promise.all(
       [...this.#components].map(async ([name, component]): Promise<[string, ComponentState]> => {
-        if (component.state.status !== 'ready' || !component.probe) return [name, { ...component.state }];
+        const { probe } = component;
+        if (component.state.status !== 'ready' || !probe) return [name, { ...component.state }];
         try {
-          await withTimeout(component.probe(), component.probeTimeoutMs);
+          await withDeadline(component.probeTimeoutMs, probe);
           return [name, { ...component.state }];
         } catch (err) {
           return [name, { status: 'failing', attempts: component.state.attempts, error: message(err) }];

@@ -43,3 +43,38 @@ export async function dropSchema(db: Db, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Refusing to drop oddly named schema "${schema}"`);
   await db.exec(`drop schema if exists "${schema}" cascade`);
 }
+
+export interface FreshDatabase {
+  /** The database's name (`<prefix>_<16 hex>`). */
+  name: string;
+  /** `adminUrl` pointing at the new database. */
+  url: string;
+  /** Drops the database, cutting connections still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, empty PostgreSQL database on the server of `adminUrl`, for suites that must start where a deployment
+ * starts (no schema, no migration) or that use fixed schema names other suites use at the same time.
+ * @example const fresh = await createFreshDatabase(process.env.DATABASE_URL!, 'gaia_ready'); const db = createPostgresDb(fresh.url); ... await db.close(); await fresh.drop();
+ */
+export async function createFreshDatabase(adminUrl: string, prefix = 'gaia_t'): Promise<FreshDatabase> {
+  const name = uniqueSchema(prefix);
+  const admin = createPostgresDb(adminUrl, { max: 1, connectTimeoutS: 5 });
+  try {
+    await admin.exec(`create database "${name}"`);
+  } catch (err) {
+    await admin.close();
+    throw err;
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      await admin.exec(`drop database if exists "${name}" with (force)`);
+      await admin.close();
+    },
+  };
+}

@@ -8,8 +8,7 @@ import { createPostgresDb } from '../../../lib/db/postgres.ts';
 import type { Db } from '../../../lib/db/types.ts';
 import type { AppEnv } from '../../../lib/http/env.ts';
 import { createServiceApp } from '../../../lib/openapi/service-app.ts';
-import type { DbBackend } from '../../../lib/testing/db.ts';
-import { uniqueSchema } from '../../../lib/testing/db.ts';
+import { createFreshDatabase, type DbBackend } from '../../../lib/testing/db.ts';
 import { createTestRuntime, type TestRuntime } from '../../../lib/testing/harness.ts';
 import { VERSION } from '../../../lib/version.ts';
 import { authMigrations } from '../db/migrations.ts';
@@ -33,26 +32,20 @@ export async function isolatedDb(backend: DbBackend): Promise<IsolatedDb> {
     const db = await backend.create();
     return { db, connectAgain: () => undefined, close: () => db.close() };
   }
-  const url = process.env.DATABASE_URL!;
-  const admin = await backend.create();
-  const name = uniqueSchema('gaia_auth_t');
-  await admin.exec(`create database "${name}"`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = createPostgresDb(target.toString(), { max: 4, connectTimeoutS: 5 });
+  const fresh = await createFreshDatabase(process.env.DATABASE_URL!, 'gaia_auth_t');
+  const db = createPostgresDb(fresh.url, { max: 4, connectTimeoutS: 5 });
   const others: Db[] = [];
   return {
     db,
     connectAgain() {
-      const other = createPostgresDb(target.toString(), { max: 2, connectTimeoutS: 5 });
+      const other = createPostgresDb(fresh.url, { max: 2, connectTimeoutS: 5 });
       others.push(other);
       return other;
     },
     async close() {
       await Promise.all(others.map((other) => other.close()));
       await db.close();
-      await admin.exec(`drop database if exists "${name}" with (force)`);
-      await admin.close();
+      await fresh.drop();
     },
   };
 }

@@ -384,6 +384,9 @@ export async function startFakeSupabase(options: FakeSupabaseOptions = {}): Prom
 
   app.get(JWKS_PATH, (c) => c.json({ keys: publicJwk ? [publicJwk] : [] }));
 
+  // GoTrue's /health, behind the anon key like every route but the JWKS (Supabase's API gateway checks it).
+  app.get('/auth/v1/health', (c) => c.json({ version: 'v2.170.0', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' }));
+
   app.notFound((c) => fail(c, 404, 'not_found', 'Not Found'));
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -1,3 +1,4 @@
+import { withDeadline } from '../../../lib/readiness/deadline.ts';
 import type { ServiceClient, ServiceName } from '../../../lib/service/types.ts';
 import { VERSION } from '../../../lib/version.ts';
 import type { Probe } from '../deps.ts';
@@ -24,23 +25,10 @@ export const HEALTH_SERVICES = ['auth', 'asset', 'chat', 'kb'] as const satisfie
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-async function timed<T>(timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  try {
-    return await Promise.race([
-      run(controller.signal),
-      new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function checkService(client: ServiceClient, timeoutMs: number): Promise<ServiceHealth> {
   const start = performance.now();
   try {
-    const res = await timed(timeoutMs, (signal) => client.fetch(new Request('http://service/health', { signal })));
+    const res = await withDeadline(timeoutMs, (signal) => client.fetch(new Request('http://service/health', { signal })));
     await res.body?.cancel();
     if (!res.ok) return { status: 'unhealthy', error: `health answered ${res.status}` };
     return { status: 'healthy', response_time: Math.round(performance.now() - start) / 1000 };
@@ -71,15 +59,15 @@ export async function aggregateHealth(input: {
   timeoutMs: number;
 }): Promise<PlatformHealth> {
   const { services, probes, timeoutMs } = input;
-  const probeDatabase = probes.database ?? (() => timed(timeoutMs, (signal) => databaseViaAuth(services.auth, signal)));
+  const probeDatabase = probes.database ?? (() => withDeadline(timeoutMs, (signal) => databaseViaAuth(services.auth, signal)));
   const [serviceResults, database, redis] = await Promise.all([
     Promise.all(HEALTH_SERVICES.map(async (name) => [name, await checkService(services[name], timeoutMs)] as const)),
-    timed(timeoutMs, () => probeDatabase()).then(
+    withDeadline(timeoutMs, () => probeDatabase()).then(
       () => ({ status: 'healthy' as const, database: 'postgresql' as const, responsive: true }),
       (err: unknown) => ({ status: 'unhealthy' as const, database: 'postgresql' as const, responsive: false, error: reason(err) }),
     ),
     probes.redis
-      ? timed(timeoutMs, () => probes.redis!()).then(
+      ? withDeadline(timeoutMs, () => probes.redis!()).then(
           () => ({ status: 'healthy' as const, connected: true }),
           (err: unknown) => ({ status: 'unhealthy' as const, connected: false, error: reason(err) }),
         )
