@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { type AuthenticateServiceOptions, authenticateService } from '../auth/middleware.ts';
 import { defaultHook, notFound, onError } from '../errors/handler.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -20,6 +21,8 @@ export interface ServiceAppOptions {
    * and `publicPaths`) and sets `c.var.principal`; routes then add `requirePermission(...)`.
    */
   authenticate?: AuthenticateServiceOptions;
+  /** Middleware for every request, the system routes included (e.g. the web UI's security headers). */
+  use?: MiddlewareHandler<AppEnv>[];
 }
 
 /** A fresh router with the platform's validation hook, for route modules to register on. */
@@ -36,6 +39,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<AppEnv
   const app = createRouter();
   app.use(requestId());
   app.use(accessLog({ logger: options.logger }));
+  for (const middleware of options.use ?? []) app.use(middleware);
   if (options.authenticate) app.use(authenticateService(options.authenticate));
   app.onError(onError({ log: (err, c) => options.logger.error('unhandled error', { requestId: c.get('requestId'), err }) }));
   app.notFound(notFound);
