@@ -30,13 +30,13 @@ describe.skipIf(!chromiumAvailable)('web UI in a browser', () => {
     // Neither the page, htmx nor the 404 broke the Content-Security-Policy, and every response has the headers.
     await page.goto(`${platform.web.url}/no/such/page`);
     expect(watch.take()).toEqual([]);
-    expect(watch.responses.map((r) => [r.path.replace(/\?v=.*$/, ''), r.missing])).toEqual(
+    expect(watch.responses.map((r) => [r.path.replace(/\?v=.*$/, ''), r.status, r.missing])).toEqual(
       expect.arrayContaining([
-        ['/', []],
-        ['/static/htmx.min.js', []],
-        ['/static/web.css', []],
-        ['/partials/status', []],
-        ['/no/such/page', []],
+        ['/', 200, []],
+        ['/static/htmx.min.js', 200, []],
+        ['/static/web.css', 200, []],
+        ['/partials/status', 200, []],
+        ['/no/such/page', 404, []],
       ]),
     );
     expect(watch.responses.filter((r) => r.missing.length > 0)).toEqual([]);
