@@ -5,7 +5,7 @@ import { kbSettings } from '../apps/kb/config.ts';
 import { ScryptHasher } from '../apps/auth/node/scrypt-hasher.ts';
 import { gatewayOptions } from '../apps/gateway/config.ts';
 import { SWAGGER_FILES } from '../apps/gateway/routes/docs/get-docs.ts';
-import { WEB_STATIC_FILES } from '../apps/web/deps.ts';
+import { webStaticAssets } from '../apps/web/static-assets.ts';
 import { generateSigningKey, importSigningKey } from '../lib/auth/signing-keys.ts';
 import type { Logger } from '../lib/logging/logger.ts';
 import { createRateLimiter } from '../lib/ratelimit/create-rate-limiter.ts';
@@ -56,7 +56,7 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     passwordHasher: new ScryptHasher(),
     gateway: gatewayOptions(config),
     docsAssets: packageAssets('swagger-ui-dist', 'swagger-ui.css', SWAGGER_FILES),
-    staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),
+    staticAssets: webStaticAssets(),
     publicGatewayUrl: config.PUBLIC_GATEWAY_URL ?? gatewayUrl,
     kb: kbSettings(config, config.DATA_DIR),
     chat: chatSettings(config),

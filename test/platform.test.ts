@@ -45,7 +45,7 @@ describe('all-in-one platform', () => {
 
   it('serves the web UI: the page, its htmx status panel and htmx itself', async () => {
     const page = await (await fetch(`${platform.web.url}/`)).text();
-    expect(page).toContain('<script src="/static/htmx.min.js"');
+    expect(page).toContain('<script src="/static/htmx.min.js?v=');
     expect(page).toContain('hx-get="/partials/status"');
     expect(page).toContain('href="http://gaia.example:8666/docs"');
     const panel = await (await fetch(`${platform.web.url}/partials/status`)).text();

@@ -1,8 +1,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, useBrowserPlatform } from './support/browser-platform.ts';
+import { chromiumAvailable, useBrowserPlatform, watchSecurity } from './support/browser-platform.ts';
 
-/** Signing up, chatting with a streamed reply, the knowledge base and signing out, in headless Chromium against `npm start`. */
+/**
+ * Signing up, chatting with a streamed reply, the knowledge base and signing out, in headless Chromium against
+ * `npm start`, with no Content-Security-Policy violation or script error on any page and the security headers on
+ * every response.
+ */
 describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', () => {
   const env = useBrowserPlatform('gaia-web-chat-');
 
@@ -11,6 +15,7 @@ describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', 
   it('signs up, streams a reply, keeps the history, writes and finds a KB document, signs out', async () => {
     const { platform, browser } = env;
     const context = await browser.newContext();
+    const watch = await watchSecurity(context, platform.web.url);
     const page = await context.newPage();
     const external: string[] = [];
     page.on('request', (req) => {
@@ -28,6 +33,24 @@ describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', 
     await page.fill('#login-form input[name=password]', 'not-the-password');
     await page.click('#login-form button[type=submit]');
     expect(await page.locator('#login-form [role=alert]').textContent()).toContain('Invalid login credentials');
+
+    // The watch sees what the policy blocks: an injected style, an inline event handler.
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'body { color: red }';
+      document.head.append(style);
+      document.body.insertAdjacentHTML('beforeend', '<img src="/static/web.css" onerror="document.title = 1">');
+    });
+    await expect.poll(() => watch.take().map((p) => p.replace(/ blocked .*/, '')), { timeout: 5_000 }).toEqual([
+      `CSP violation on ${web('/login')}: style-src-elem`,
+      `CSP violation on ${web('/login')}: script-src-attr`,
+    ]);
+
+    // A refused sign-up shows the platform's reason in its form.
+    await page.fill('#register-form input[name=email]', email);
+    await page.fill('#register-form input[name=password]', 'short');
+    await page.click('#register-form button[type=submit]');
+    expect(await page.locator('#register-form [role=alert]').textContent()).toMatch(/password/i);
 
     // Sign up through the form, landing on the chat.
     await page.fill('#register-form input[name=email]', email);
@@ -54,6 +77,7 @@ describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', 
     // The new conversation appears in the sidebar, marked current.
     const entry = page.locator(`#conversations li.current a[href="${conversationPath}"]`);
     await entry.waitFor({ timeout: 5_000 });
+    expect(watch.take()).toEqual([]);
 
     // After a reload the history is there.
     await page.reload();
@@ -81,11 +105,36 @@ describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', 
     expect(await hit.first().locator('.snippet :not(mark)').count()).toBe(0);
     expect(await hit.first().textContent()).toContain('animals/zebras.md');
 
+    // The folder tree loads and opens over htmx.
+    await page.locator('#kb-tree li.dir summary').first().click();
+    await page.locator('#kb-tree .subtree li').first().waitFor({ timeout: 5_000 });
+
+    // A second tab stays on the conversation while the first signs out.
+    const other = await context.newPage();
+    await other.goto(web(conversationPath));
+    await other.locator('#conversations li.current').waitFor({ timeout: 5_000 });
+
     // Sign out: the chat sends the browser to the sign-in page again.
     await page.click('#sign-out');
     await page.waitForURL(web('/login'));
     await page.goto(web('/chat'));
     expect(path(page)).toBe('/login');
+
+    // The other tab's next message finds the session ended: its script goes to the sign-in page, to come back.
+    await other.fill('#chat-form textarea[name=message]', 'Still there?');
+    await other.press('#chat-form textarea[name=message]', 'Enter');
+    await other.waitForURL(web(`/login?next=${encodeURIComponent(conversationPath)}`));
+    expect(await other.locator('#login-form input[name=next]').inputValue()).toBe(conversationPath);
+
+    expect(watch.take()).toEqual([]);
+    const paths = watch.responses.map((r) => r.path.replace(/\?v=.*$/, ''));
+    for (const expected of ['/login', '/chat', '/static/htmx.min.js', '/static/chat.js', '/static/web.css', '/chat/stream', '/partials/conversations']) {
+      expect(paths).toContain(expected);
+    }
+    expect(paths).toEqual(expect.arrayContaining(['/kb', '/partials/kb/search?q=quagga', '/logout', '/register']));
+    expect(paths.some((p) => p.startsWith('/partials/kb/tree'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('/kb/doc/'))).toBe(true);
+    expect(watch.responses.filter((r) => r.missing.length > 0)).toEqual([]);
     expect(external).toEqual([]);
     await context.close();
   });

@@ -20,11 +20,13 @@ import { registerPostLogout } from './routes/session/post-logout.ts';
 import { registerPostRegister } from './routes/session/post-register.tsx';
 import { registerGetStatic } from './routes/static/get-static.ts';
 import { registerGetStatus } from './routes/status/get-status.tsx';
+import { webSecurityHeaders } from './security-headers.ts';
 import { createSessions } from './session/sessions.ts';
 
 /**
  * The web UI: server-rendered pages (Hono JSX + htmx) over the gateway's public API. The browser holds only a sealed,
  * HttpOnly session cookie; form posts must come from this origin (`Origin` / `Sec-Fetch-Site`, with SameSite=Lax).
+ * Every response carries a strict Content-Security-Policy and the other security headers (`security-headers.ts`).
  */
 export function createApp(deps: WebDeps): OpenAPIHono<AppEnv> {
   const app = createServiceApp({
@@ -33,6 +35,7 @@ export function createApp(deps: WebDeps): OpenAPIHono<AppEnv> {
     logger: deps.logger,
     readiness: deps.readiness,
     description: 'Server-rendered UI (Hono JSX + htmx) over the gateway.',
+    use: [webSecurityHeaders()],
   });
   const sessions = createSessions({ gateway: deps.gateway, logger: deps.logger, ...(deps.sessionKey ? { key: deps.sessionKey } : {}) });
   app.use(csrf());

@@ -2,9 +2,6 @@ import type { AssetSource } from '../../lib/http/assets.ts';
 import type { Logger } from '../../lib/logging/logger.ts';
 import type { Readiness } from '../../lib/readiness/readiness.ts';
 
-/** The files of the `htmx.org` package the UI serves itself (no CDN). */
-export const WEB_STATIC_FILES = ['htmx.min.js'] as const;
-
 /**
  * Who the browser is, for the gateway's per-client limits: its address, as `@hono/node-server` would have passed it.
  * In-process (all-in-one) it goes to the gateway as its env; over HTTP the web server sends it as `X-Forwarded-For`
@@ -21,6 +18,7 @@ export interface WebDeps {
   gateway: (request: Request, client?: GatewayClient) => Promise<Response>;
   /** The gateway's URL as the browser reaches it, for links (API docs). */
   publicGatewayUrl: string;
+  /** `/static/*`: htmx, the chat page's script, the stylesheet (`webStaticAssets()` on Node). */
   staticAssets: AssetSource;
   /**
    * 32 bytes sealing the session cookie (AES-256-GCM). Default: random for this process, so sessions end when it

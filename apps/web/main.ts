@@ -1,8 +1,7 @@
-import { packageAssets } from '../../lib/node/file-assets.ts';
 import { runService } from '../../lib/node/run-service.ts';
 import { createApp } from './app.ts';
 import { WebConfigSchema } from './config.ts';
-import { WEB_STATIC_FILES } from './deps.ts';
+import { webStaticAssets } from './static-assets.ts';
 
 await runService({
   name: 'web',
@@ -23,7 +22,7 @@ await runService({
         return fetch(forwarded);
       },
       publicGatewayUrl: config.PUBLIC_GATEWAY_URL,
-      staticAssets: packageAssets('htmx.org', 'dist/htmx.min.js', WEB_STATIC_FILES),
+      staticAssets: webStaticAssets(),
       ...(config.WEB_SESSION_KEY ? { sessionKey: config.WEB_SESSION_KEY } : {}),
     });
   },

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../lib/http/env.ts';
 import { createMemoryLogger } from '../../lib/logging/logger.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
 import { createApp } from './app.ts';
+import { webStaticAssets } from './static-assets.ts';
 
 /** Test-only: the web app over a fake gateway (a Hono app the test fills with the routes it needs). */
 
@@ -58,7 +59,7 @@ export function webTestApp(options: { expiresIn?: number } = {}): WebTestApp {
     readiness: new Readiness(logger),
     gateway: async (request) => gateway.fetch(request),
     publicGatewayUrl: 'http://localhost:8666',
-    staticAssets: async () => null,
+    staticAssets: webStaticAssets(),
   });
   return { app, gateway, calls };
 }

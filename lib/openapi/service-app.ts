@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { type AuthenticateServiceOptions, authenticateService } from '../auth/middleware.ts';
 import { defaultHook, notFound, onError } from '../errors/handler.ts';
 import { logThrown } from '../errors/log-error.ts';
@@ -21,6 +22,8 @@ export interface ServiceAppOptions {
    * and `publicPaths`) and sets `c.var.principal`; routes then add `requirePermission(...)`.
    */
   authenticate?: AuthenticateServiceOptions;
+  /** Middleware for every request, the system routes included (e.g. the web UI's security headers). */
+  use?: MiddlewareHandler<AppEnv>[];
 }
 
 /** A fresh router with the platform's validation hook, for route modules to register on. */
@@ -37,6 +40,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<AppEnv
   const app = createRouter();
   app.use(requestId());
   app.use(accessLog({ logger: options.logger }));
+  for (const middleware of options.use ?? []) app.use(middleware);
   if (options.authenticate) app.use(authenticateService(options.authenticate));
   app.onError(onError({ log: logThrown(options.logger) }));
   app.notFound(notFound);

@@ -15,6 +15,11 @@ export interface Sessions {
   cookie: SessionCookie;
   /** The browser's session, its access token refreshed first when (nearly) expired; `null` when signed out. */
   current(c: Context): Promise<WebSession | null>;
+  /**
+   * Refreshes `stale` (one refresh shared by every request carrying it) and re-seals the cookie; when the gateway
+   * refuses, clears the cookie and answers `null`.
+   */
+  renew(c: Context, stale: WebSession): Promise<WebSession | null>;
   /** Signs the browser in with a session the gateway issued. */
   start(c: Context, session: WebSession): Promise<void>;
   /** Ends the session at the gateway (best effort) and clears the cookie. */
@@ -61,20 +66,25 @@ export function createSessions(options: SessionsOptions): Sessions {
     return outcome;
   }
 
+  async function renew(c: Context, stale: WebSession): Promise<WebSession | null> {
+    const renewed = await sharedRefresh(c, stale);
+    if (renewed) await cookie.write(c, renewed);
+    else {
+      options.logger.info('web session ended: refresh refused', { userId: stale.user.id });
+      cookie.clear(c);
+    }
+    return renewed;
+  }
+
   return {
     cookie,
     async current(c) {
       const session = await cookie.read(c);
       if (!session) return null;
       if (session.expiresAt - REFRESH_EARLY_S > now() / 1000) return session;
-      const renewed = await sharedRefresh(c, session);
-      if (renewed) await cookie.write(c, renewed);
-      else {
-        options.logger.info('web session ended: refresh refused', { userId: session.user.id });
-        cookie.clear(c);
-      }
-      return renewed;
+      return renew(c, session);
     },
+    renew,
     start: (c, session) => cookie.write(c, session),
     async end(c) {
       const session = await cookie.read(c);

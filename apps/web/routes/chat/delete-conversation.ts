@@ -3,9 +3,9 @@ import { ApiError } from '../../../../lib/errors/api-error.ts';
 import { codeForStatus } from '../../../../lib/errors/codes.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
-import { requireSession, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { currentConversation } from './get-conversation-list.tsx';
 
@@ -16,15 +16,10 @@ import { currentConversation } from './get-conversation-list.tsx';
 export function registerDeleteConversation(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {
   app.delete('/chat/:id', requireSession(sessions), async (c) => {
     const id = c.req.param('id');
-    const res = await callGateway(deps, c, {
+    const res = await callAsUser(deps, sessions, c, {
       method: 'DELETE',
       path: `/api/v1/conversations/${encodeURIComponent(id)}`,
-      token: c.get('session').accessToken,
     });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
     if (!res.ok && res.status !== 404) throw new ApiError(codeForStatus(res.status), await errorMessage(res));
     if (currentConversation(c.req.header('hx-current-url')) === id) return c.body(null, 200, { 'HX-Redirect': '/chat' });
     return c.html('');

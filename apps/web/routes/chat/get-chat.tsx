@@ -2,26 +2,22 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
 import { MessagesSchema, ModelsSchema, PersonasSchema, readJson } from '../../gateway/schemas.ts';
-import { requireSession, type SignedInEnv, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession, type SignedInEnv } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { ChatPage } from '../../views/chat/chat-page.tsx';
 
 /** `GET /chat` (a new conversation) and `GET /chat/{id}` (its messages): the chat page. */
 export function registerGetChat(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {
   async function page(c: Context<SignedInEnv>, conversationId: string | null) {
-    const { accessToken: token, user } = c.get('session');
+    const { user } = c.get('session');
     const [models, personas, messages] = await Promise.all([
-      callGateway(deps, c, { path: '/api/v1/models', token }),
-      callGateway(deps, c, { path: '/api/v1/chat/personas', token }),
-      conversationId ? callGateway(deps, c, { path: `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages`, token }) : null,
+      callAsUser(deps, sessions, c, { path: '/api/v1/models' }),
+      callAsUser(deps, sessions, c, { path: '/api/v1/chat/personas' }),
+      conversationId ? callAsUser(deps, sessions, c, { path: `/api/v1/conversations/${encodeURIComponent(conversationId)}/messages` }) : null,
     ]);
-    if ([models, personas, messages].some((res) => res?.status === 401)) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
     let error: string | undefined;
     if (messages && !messages.ok) {
       error = messages.status === 404 ? 'This conversation does not exist (or was deleted).' : await errorMessage(messages);

@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
 import { ConversationsSchema, readJson } from '../../gateway/schemas.ts';
-import { requireSession, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { ConversationList } from '../../views/chat/conversation-list.tsx';
 
@@ -22,11 +22,7 @@ export function currentConversation(currentUrl: string | undefined): string | nu
 /** `GET /partials/conversations`: the sidebar's list of the user's conversations (htmx). */
 export function registerGetConversationList(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {
   app.get('/partials/conversations', requireSession(sessions), async (c) => {
-    const res = await callGateway(deps, c, { path: '/api/v1/conversations', token: c.get('session').accessToken });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
+    const res = await callAsUser(deps, sessions, c, { path: '/api/v1/conversations' });
     const list = res.ok ? await readJson(res, ConversationsSchema) : null;
     if (!list) return c.html(<p class="error">{res.ok ? 'Unreadable conversation list' : await errorMessage(res)}</p>);
     return c.html(<ConversationList conversations={list.conversations} currentId={currentConversation(c.req.header('hx-current-url'))} />);

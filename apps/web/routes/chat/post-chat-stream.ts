@@ -6,8 +6,8 @@ import { codeForStatus } from '../../../../lib/errors/codes.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import { parseSse } from '../../../../lib/sse/sse.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
 import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { toBrowserEvents } from './stream-events.ts';
@@ -37,18 +37,13 @@ export function registerPostChatStream(app: OpenAPIHono<AppEnv>, deps: WebDeps, 
     if (!parsed.success) throw new ApiError('VALIDATION_FAILED', parsed.error.issues[0]?.message ?? 'Invalid message');
     const { message, conversation_id, model, persona } = parsed.data;
     const upstream = new AbortController();
-    const res = await callGateway(deps, c, {
+    const res = await callAsUser(deps, sessions, c, {
       method: 'POST',
       path: '/api/v1/chat',
-      token: c.get('session').accessToken,
       accept: 'text/event-stream',
       json: { message, stream: true, ...(conversation_id ? { conversation_id } : {}), ...(model ? { model } : {}), ...(persona ? { persona } : {}) },
       signal: upstream.signal,
     });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      throw new ApiError('UNAUTHENTICATED', 'Please sign in again');
-    }
     if (!res.ok || !res.body) throw new ApiError(codeForStatus(res.status), await errorMessage(res));
     const body = res.body;
     return streamSSE(

@@ -3,10 +3,11 @@ import { ApiError } from '../../../../lib/errors/api-error.ts';
 import { codeForStatus } from '../../../../lib/errors/codes.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway, documentPath } from '../../gateway/call-gateway.ts';
+import { documentPath } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
 import { KbDocumentSchema, readJson } from '../../gateway/schemas.ts';
-import { requireSession, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { KbDocumentPage } from '../../views/kb/kb-document-page.tsx';
 import { userFolder } from '../../views/kb/kb-paths.ts';
@@ -14,12 +15,8 @@ import { userFolder } from '../../views/kb/kb-paths.ts';
 /** `GET /kb/doc/{path}`: one document (the path keeps its slashes). */
 export function registerGetKbDocument(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {
   app.get('/kb/doc/:path{.+}', requireSession(sessions), async (c) => {
-    const { accessToken: token, user } = c.get('session');
-    const res = await callGateway(deps, c, { path: documentPath('/api/v1/kb/documents', c.req.param('path')), token });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
+    const { user } = c.get('session');
+    const res = await callAsUser(deps, sessions, c, { path: documentPath('/api/v1/kb/documents', c.req.param('path')) });
     if (!res.ok) throw new ApiError(codeForStatus(res.status), await errorMessage(res));
     const document = await readJson(res, KbDocumentSchema);
     if (!document) throw new ApiError('BAD_GATEWAY', 'The knowledge base answered an unreadable document');

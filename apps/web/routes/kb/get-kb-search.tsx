@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
 import { KbSearchSchema, readJson } from '../../gateway/schemas.ts';
-import { requireSession, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { KbResults } from '../../views/kb/kb-results.tsx';
 
@@ -13,11 +13,7 @@ export function registerGetKbSearch(app: OpenAPIHono<AppEnv>, deps: WebDeps, ses
   app.get('/partials/kb/search', requireSession(sessions), async (c) => {
     const q = (c.req.query('q') ?? '').trim().slice(0, 500);
     if (!q) return c.html('');
-    const res = await callGateway(deps, c, { path: `/api/v1/kb/search?${new URLSearchParams({ q })}`, token: c.get('session').accessToken });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
+    const res = await callAsUser(deps, sessions, c, { path: `/api/v1/kb/search?${new URLSearchParams({ q })}` });
     const found = res.ok ? await readJson(res, KbSearchSchema) : null;
     if (!found) return c.html(<p class="error">{res.ok ? 'Unreadable search results' : await errorMessage(res)}</p>);
     return c.html(<KbResults query={q} results={found.results} />);

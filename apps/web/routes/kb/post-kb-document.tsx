@@ -2,9 +2,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { WebDeps } from '../../deps.ts';
-import { callGateway, documentPath } from '../../gateway/call-gateway.ts';
+import { documentPath } from '../../gateway/call-gateway.ts';
 import { errorMessage } from '../../gateway/error-message.ts';
-import { requireSession, toSignIn } from '../../session/require-session.ts';
+import { callAsUser } from '../../session/call-as-user.ts';
+import { requireSession } from '../../session/require-session.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { KbPage } from '../../views/kb/kb-page.tsx';
 import { documentHref, userFolder } from '../../views/kb/kb-paths.ts';
@@ -28,7 +29,7 @@ export const KbWriteFormSchema = z.object({
 /** `POST /kb/doc`: writes the document into `users/<id>/` through the gateway, then shows it. */
 export function registerPostKbDocument(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {
   app.post('/kb/doc', requireSession(sessions), async (c) => {
-    const { accessToken: token, user } = c.get('session');
+    const { user } = c.get('session');
     const folder = userFolder(user.id);
     const body = await c.req.parseBody();
     const draft = { name: typeof body.name === 'string' ? body.name : '', content: typeof body.content === 'string' ? body.content : '' };
@@ -37,11 +38,7 @@ export function registerPostKbDocument(app: OpenAPIHono<AppEnv>, deps: WebDeps, 
     const parsed = KbWriteFormSchema.safeParse(body);
     if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'Please fill in the form', 400);
     const path = `${folder}/${parsed.data.name}`;
-    const res = await callGateway(deps, c, { method: 'PUT', path: documentPath('/api/v1/kb/documents', path), token, json: { content: parsed.data.content } });
-    if (res.status === 401) {
-      sessions.cookie.clear(c);
-      return toSignIn(c);
-    }
+    const res = await callAsUser(deps, sessions, c, { method: 'PUT', path: documentPath('/api/v1/kb/documents', path), json: { content: parsed.data.content } });
     if (!res.ok) return refuse(await errorMessage(res), res.status >= 500 ? 502 : 400);
     return c.redirect(documentHref(path), 303);
   });

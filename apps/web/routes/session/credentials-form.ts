@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { safeNext } from '../../session/local-path.ts';
 
 /** The sign-in and sign-up forms: an email, a password and where to go afterwards. */
 export const CredentialsFormSchema = z.object({
@@ -8,15 +9,6 @@ export const CredentialsFormSchema = z.object({
   next: z.string().max(2048).optional(),
 });
 export type CredentialsForm = z.infer<typeof CredentialsFormSchema>;
-
-/**
- * A local path to continue to after signing in; anything else (another origin, `//host`, `/\host`) becomes `/chat`.
- * @example safeNext('https://evil.example') // '/chat'
- */
-export function safeNext(next: string | undefined): string {
-  const local = next !== undefined && /^\/(?![/\\])/.test(next) && !next.startsWith('/login');
-  return local ? next : '/chat';
-}
 
 /** The posted form, validated: the fields, or the first problem in words. */
 export async function readCredentials(c: Context): Promise<{ form: CredentialsForm } | { problem: string; email: string; next: string }> {

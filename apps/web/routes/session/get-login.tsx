@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { LoginPage } from '../../views/session/login-page.tsx';
-import { safeNext } from './credentials-form.ts';
+import { safeNext } from '../../session/local-path.ts';
 
 /** `GET /login`: the sign-in and sign-up forms (a signed-in browser goes straight on). */
 export function registerGetLogin(app: OpenAPIHono<AppEnv>, sessions: Sessions): void {

@@ -6,7 +6,8 @@ import { errorMessage } from '../../gateway/error-message.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { GatewaySessionSchema, toWebSession } from '../../session/web-session.ts';
 import { LoginPage } from '../../views/session/login-page.tsx';
-import { readCredentials, safeNext } from './credentials-form.ts';
+import { safeNext } from '../../session/local-path.ts';
+import { readCredentials } from './credentials-form.ts';
 
 /** `POST /login`: signs in at the gateway; the tokens go into the sealed cookie, problems back into the form. */
 export function registerPostLogin(app: OpenAPIHono<AppEnv>, deps: WebDeps, sessions: Sessions): void {

@@ -6,7 +6,8 @@ import { errorMessage } from '../../gateway/error-message.ts';
 import type { Sessions } from '../../session/sessions.ts';
 import { GatewayRegistrationSchema, toWebSession } from '../../session/web-session.ts';
 import { LoginPage } from '../../views/session/login-page.tsx';
-import { readCredentials, safeNext } from './credentials-form.ts';
+import { safeNext } from '../../session/local-path.ts';
+import { readCredentials } from './credentials-form.ts';
 
 /**
  * `POST /register`: creates the account at the gateway and signs in; when the platform wants the email confirmed

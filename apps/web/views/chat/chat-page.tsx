@@ -1,6 +1,5 @@
 import type { Message, Model, Persona } from '../../gateway/schemas.ts';
 import { Layout, type SignedInUser } from '../layout.tsx';
-import { CHAT_SCRIPT } from './chat-script.ts';
 
 export interface ChatPageProps {
   user: SignedInUser;
@@ -27,7 +26,7 @@ function MessageView(props: { message: Message }) {
 /** `GET /chat[/{id}]`: the conversations (an htmx partial), the current thread and the message form. */
 export function ChatPage(props: ChatPageProps) {
   return (
-    <Layout title="Chat · GAIA" user={props.user} active="chat" wide>
+    <Layout title="Chat · GAIA" user={props.user} active="chat" wide scripts={['chat.js']}>
       <div class="chat">
         <aside>
           <a href="/chat">+ New conversation</a>
@@ -76,7 +75,6 @@ export function ChatPage(props: ChatPageProps) {
           </form>
         </main>
       </div>
-      <script dangerouslySetInnerHTML={{ __html: CHAT_SCRIPT }} />
     </Layout>
   );
 }

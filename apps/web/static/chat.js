@@ -1,9 +1,8 @@
-/**
- * The chat page's only script (inline, no framework): posts the form to `/chat/stream`, reads the server-sent events
- * with fetch + ReadableStream and appends the reply as it arrives. Everything from users and models goes in through
- * `textContent` / text nodes, never as HTML.
- */
-export const CHAT_SCRIPT = `
+// The chat page's only script (no framework; served as /static/chat.js so the page needs no inline script under
+// its Content-Security-Policy): posts the form to /chat/stream, reads the server-sent events with fetch +
+// ReadableStream and appends the reply as it arrives. Everything from users and models goes in through
+// textContent / text nodes, never as HTML. When the session has ended (401) it goes to the sign-in page, which
+// comes back here afterwards.
 (() => {
   const form = document.getElementById('chat-form');
   const list = document.getElementById('messages');
@@ -65,17 +64,16 @@ export const CHAT_SCRIPT = `
         const { value, done } = await reader.read();
         if (done) break;
         buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\\n\\n')) >= 0) {
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           let type = 'message';
           const data = [];
-          for (const line of block.split('\\n')) {
+          for (const line of block.split('\n')) {
             if (line.startsWith('event:')) type = line.slice(6).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
           }
-          if (data.length) handle(article, content, type, JSON.parse(data.join('\\n')));
+          if (data.length) handle(article, content, type, JSON.parse(data.join('\n')));
         }
       }
     } catch (err) {
@@ -94,4 +92,3 @@ export const CHAT_SCRIPT = `
     if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
 })();
-`;
