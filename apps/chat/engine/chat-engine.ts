@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/logging/logger.ts';
 import type { ProviderRegistry, ResolvedModel } from '../providers/registry.ts';
 import { getConversation, titleFromMessage } from '../store/conversations.ts';
 import { historyFor } from '../store/messages.ts';
-import { DEFAULT_PERSONA, getPersona, getPersonaByName } from '../store/personas.ts';
+import { DEFAULT_PERSONA, getPersona, getPersonaByName, personaVisibleTo, personaViewer } from '../store/personas.ts';
 import type { ChatStore } from '../store/store.ts';
 import { startTurn } from '../store/turns.ts';
 import type { Conversation, Persona, StoredMessage } from '../store/types.ts';
@@ -53,30 +53,42 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => performance.now());
 
-  // Personas change rarely and are read on every turn: kept for a few seconds (an edit shows within that).
+  // Personas change rarely and are read on every turn: kept for a few seconds (an edit shows within that). By id the
+  // cache holds the persona whoever owns it, and every use checks that the caller may see it; by name the key is the
+  // caller's, as a name means the caller's own persona first, then the public one (`''`: public ones only).
   const personas = new TtlCache<string, Promise<Persona | null>>(1_000);
   const cachedPersona = (key: string, load: () => Promise<Persona | null>) => {
     const hit = personas.get(key);
     if (hit) return hit;
     const loading = load();
     personas.set(key, loading, PERSONA_CACHE_MS);
-    loading.catch(() => personas.delete(key));
+    // Misses and failures are not kept: a persona created a moment ago is usable at once.
+    const forget = () => {
+      if (personas.get(key) === loading) personas.delete(key);
+    };
+    loading.then((persona) => persona ?? forget(), forget);
     return loading;
   };
-  const personaById = (id: string) => cachedPersona(`id:${id}`, () => getPersona(deps.store, id));
-  const personaByName = (name: string) => cachedPersona(`name:${name.toLowerCase()}`, () => getPersonaByName(deps.store, name));
+  const personaById = async (id: string, principal: Principal) => {
+    const persona = await cachedPersona(`id:${id.toLowerCase()}`, () => getPersona(deps.store, id));
+    return persona && personaVisibleTo(persona, personaViewer(principal)) ? persona : null;
+  };
+  const personaByName = (name: string, ownerId: string | null) =>
+    cachedPersona(`name:${JSON.stringify([ownerId ?? '', name.toLowerCase()])}`, () => getPersonaByName(deps.store, name, ownerId));
 
   async function personaFor(request: ChatRequest, conversation: Conversation | null): Promise<Persona | null> {
+    const { principal } = request;
     if (request.persona) {
-      const found = UUID.test(request.persona) ? await personaById(request.persona) : await personaByName(request.persona);
-      if (!found?.isActive) throw new ChatRequestError('unknown_persona', `Unknown persona: ${request.persona}`);
+      const found = UUID.test(request.persona) ? await personaById(request.persona, principal) : await personaByName(request.persona, principal.userId);
+      // Another user's private persona is answered exactly like an unknown one.
+      if (!found?.isActive) throw new ChatRequestError('unknown_persona', 'Persona not found');
       return found;
     }
     if (conversation?.personaId) {
-      const persona = await personaById(conversation.personaId);
+      const persona = await personaById(conversation.personaId, principal);
       if (persona) return persona;
     }
-    return personaByName(DEFAULT_PERSONA);
+    return personaByName(DEFAULT_PERSONA, null);
   }
 
   function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): ResolvedModel {

@@ -14,8 +14,8 @@ export interface StartedChat {
 
 /**
  * Starts a chat turn for a GAIA route: the engine's refusals become GAIA errors (unknown, foreign or deleted
- * conversation → 404 `Conversation not found`; unknown model or persona → 400), and the turn is aborted when the
- * client goes away.
+ * conversation → 404 `Conversation not found`; unknown persona, or one the caller may not see → 404 `Persona not
+ * found`; unknown model → 400), and the turn is aborted when the client goes away.
  */
 export async function startGaiaChat(
   c: Context<AppEnv>,
@@ -32,7 +32,7 @@ export async function startGaiaChat(
       if (err.kind === 'conversation_not_found') throw new GaiaError(404, 'Conversation not found');
       // GAIA's errors never name models: point at the list instead.
       if (err.kind === 'unknown_model') throw new GaiaError(400, 'Unknown model: GET /api/v1/models lists the models you can use', { key });
-      throw new GaiaError(400, 'Unknown persona: GET /api/v1/chat/personas lists them', { key });
+      throw new GaiaError(404, 'Persona not found', { key });
     }
     throw err;
   }
