@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_MARKER } from '../apps/chat/providers/local/api.ts';
 import { bearer, createApiKey, jsonRequest, signUp, type TestUser } from '../apps/gateway/auth/testing.ts';
@@ -66,6 +66,29 @@ describe('chat through the gateway', () => {
     expect(completion.choices[0]!.message.content).toContain('swordfish');
     await expect(new OpenAI({ apiKey: 'gaia_live_wrongwrongwrongwrongwrong', baseURL: "http://localhost:8666/v1", fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) }).models.list()).rejects.toMatchObject({
       status: 401,
+    });
+  });
+
+  it('takes GAIA’s model as a preference but keeps the OpenAI API strict (the SDK’s NotFoundError, code model_not_found)', async () => {
+    const gaia = await gw('/api/v1/chat', jsonRequest('POST', { message: 'blue binder', model: 'claude-sonnet-4-5' }, bearer(ada)));
+    expect(gaia.status).toBe(200);
+    const body = (await gaia.json()) as { model: string; _metadata: { model: string }; choices: { message: { content: string } }[] };
+    expect([body.model, body._metadata.model]).toEqual(['gaia-local', 'gaia-local']);
+    expect(body.choices[0]!.message.content).toContain('swordfish');
+
+    const { key } = await createApiKey(platform.gateway, ada);
+    const client = new OpenAI({ apiKey: key, baseURL: 'http://localhost:8666/v1', maxRetries: 0, fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) });
+    const err = await client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+      type: 'invalid_request_error',
+      param: null,
+      message: expect.stringContaining('The model `claude-sonnet-4-5` does not exist or you do not have access to it.'),
     });
   });
 

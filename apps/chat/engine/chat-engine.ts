@@ -91,13 +91,37 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     return personaByName(DEFAULT_PERSONA, null);
   }
 
-  function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): ResolvedModel {
-    const wanted = request.model ?? persona?.defaultModel ?? conversation?.model ?? undefined;
-    const resolved = deps.registry.resolve(wanted ?? undefined);
-    if (!resolved) {
-      throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
+  /** The model for a turn, and whether it is the one the request named (only then is it kept on a new conversation). */
+  function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): { resolved: ResolvedModel; requested: boolean } {
+    const choices = [
+      { source: 'request', id: request.model },
+      { source: 'persona', id: persona?.defaultModel },
+      { source: 'conversation', id: conversation?.model },
+    ];
+    if (request.modelPolicy !== 'preference') {
+      const wanted = choices.find((choice) => choice.id)?.id ?? undefined;
+      const resolved = deps.registry.resolve(wanted ?? undefined);
+      if (!resolved) {
+        throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
+      }
+      return { resolved, requested: request.model !== undefined };
     }
-    return resolved;
+    const unserved: { source: string; id: string }[] = [];
+    let chosen: { resolved: ResolvedModel; requested: boolean } | undefined;
+    for (const { source, id } of choices) {
+      if (!id) continue;
+      const resolved = deps.registry.resolve(id);
+      if (resolved) {
+        chosen = { resolved, requested: source === 'request' };
+        break;
+      }
+      unserved.push({ source, id });
+    }
+    chosen ??= { resolved: deps.registry.resolve()!, requested: false };
+    for (const { source, id } of unserved) {
+      deps.logger.info('model preference not served', { requestId: request.requestId, source, requested: id, instead: chosen.resolved.info.id });
+    }
+    return chosen;
   }
 
   return {
@@ -116,12 +140,12 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
         if (!conversation) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
       }
       const persona = await personaFor(request, conversation);
-      const resolved = modelFor(request, persona, conversation);
+      const { resolved, requested } = modelFor(request, persona, conversation);
       const turn = await startTurn(deps.store, {
         ownerId: owner,
         conversation: conversation
           ? { id: conversation.id }
-          : { title: titleFromMessage(request.message), personaId: persona?.id ?? null, model: request.model ? resolved.info.id : null },
+          : { title: titleFromMessage(request.message), personaId: persona?.id ?? null, model: requested ? resolved.info.id : null },
         message: request.message,
         reply: { model: resolved.info.id, provider: resolved.info.provider },
       });
@@ -146,6 +170,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     const log = deps.logger.child({ conversationId: conversation.id, requestId: request.requestId });
     let text = '';
     let answered = resolved;
+    let announced = resolved;
     let routeType: RouteType = 'direct';
     let firstText: number | null = null;
     let llmStart = now();
@@ -206,6 +231,10 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       };
       loop = await openLoop();
       for await (const event of loop) {
+        if ((event.type === 'text' || event.type === 'tool_call') && answered !== announced) {
+          announced = answered;
+          yield { type: 'model', model: answered.info.model, provider: answered.info.provider };
+        }
         if (event.type === 'text') {
           firstText ??= now();
           text += event.text;
