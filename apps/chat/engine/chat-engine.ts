@@ -100,7 +100,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     ];
     if (request.modelPolicy !== 'preference') {
       const wanted = choices.find((choice) => choice.id)?.id ?? undefined;
-      const resolved = deps.registry.resolve(wanted ?? undefined);
+      const resolved = deps.registry.resolve(wanted);
       if (!resolved) {
         throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
       }
@@ -119,7 +119,8 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     }
     chosen ??= { resolved: deps.registry.resolve()!, requested: false };
     for (const { source, id } of unserved) {
-      deps.logger.info('model preference not served', { requestId: request.requestId, source, requested: id, instead: chosen.resolved.info.id });
+      // The requested name is the client's text: capped, as GAIA bodies may send anything there.
+      deps.logger.info('model preference not served', { requestId: request.requestId, source, requested: id.slice(0, 200), instead: chosen.resolved.info.id });
     }
     return chosen;
   }
