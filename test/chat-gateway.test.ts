@@ -1,10 +1,19 @@
-import OpenAI from 'openai';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import OpenAI, { NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_MARKER } from '../apps/chat/providers/local/api.ts';
+import { LOCAL_MARKER, NO_MODEL_CONFIGURED } from '../apps/chat/providers/local/api.ts';
 import { bearer, createApiKey, jsonRequest, signUp, type TestUser } from '../apps/gateway/auth/testing.ts';
+import { testKbSettings } from '../apps/kb/testing/settings.ts';
 import type { PlatformApps } from '../all-in-one/build.ts';
 import { buildTestPlatform } from '../all-in-one/testing.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
+
+/** A few more of Ada's notes, so the offline assistant has to pick the right document. */
+const ADA_NOTES: Record<string, string> = {
+  'recipes/pancakes.md': '# Pancakes\n\nWhisk two eggs with a cup of milk and a cup of flour, rest the batter ten minutes, then fry in butter.\n',
+  'travel/packing.md': '# Packing list\n\nFor a trip abroad, pack your passport, a phone charger, a rain jacket and comfortable shoes.\n',
+};
 
 /**
  * Chat as the public sees it, on embedded defaults: the offline local provider answers from the knowledge base
@@ -16,10 +25,12 @@ describe('chat through the gateway', () => {
   let ada: TestUser;
   let eve: TestUser;
   const gw = (path: string, init?: RequestInit) => platform.gateway.request(path, init);
+  // A new local knowledge base, seeded as `npm start` seeds one (with shared/getting-started.md).
+  const kb = testKbSettings({ seed: true });
 
   beforeAll(async () => {
     runtime = await createTestRuntime();
-    platform = await buildTestPlatform(runtime);
+    platform = await buildTestPlatform(runtime, { kb });
     await platform.started;
     [ada, eve] = [await signUp(platform.gateway), await signUp(platform.gateway)];
     const put = await gw(
@@ -27,10 +38,15 @@ describe('chat through the gateway', () => {
       jsonRequest('PUT', { content: '# Launch\n\nThe launch code is swordfish, kept in the blue binder.\n' }, bearer(ada)),
     );
     expect(put.status).toBe(201);
+    for (const [path, content] of Object.entries(ADA_NOTES)) {
+      const res = await gw(`/api/v1/kb/documents/users/${ada.userId}/${path}`, jsonRequest('PUT', { content }, bearer(ada)));
+      expect(res.status).toBe(201);
+    }
   }, 60_000);
   afterAll(async () => {
     platform.stop();
     await runtime.close();
+    rmSync(dirname(kb.dir), { recursive: true, force: true });
   });
 
   it("answers from the caller's own knowledge base, with sources, marked as the local provider", async () => {
@@ -42,6 +58,31 @@ describe('chat through the gateway', () => {
     expect(body.response).toContain(`users/${ada.userId}/launch.md`);
     const messages = await gw(`/api/v1/conversations/${body.conversation_id}/messages`, { headers: bearer(ada) });
     expect(messages.status).toBe(200);
+  });
+
+  it('finds what the knowledge base holds for ordinary questions, best passage first, and cites it', async () => {
+    const questions: [string, string][] = [
+      ['What is in the getting started guide?', 'shared/getting-started.md'],
+      ['How do I connect a Git repository?', 'shared/getting-started.md'],
+      ['Where is the launch code kept?', `users/${ada.userId}/launch.md`],
+      ['How many eggs go into the pancakes?', `users/${ada.userId}/recipes/pancakes.md`],
+      ['What should I pack for my trip?', `users/${ada.userId}/travel/packing.md`],
+    ];
+    for (const [question, source] of questions) {
+      const res = await gw('/api/v0.3/chat', jsonRequest('POST', { message: question }, bearer(ada)));
+      expect(res.status).toBe(200);
+      const { response } = (await res.json()) as { response: string };
+      expect(response.startsWith(LOCAL_MARKER), question).toBe(true);
+      expect(response, question).not.toContain('has nothing');
+      const first = response.split('\n').find((line) => /^1\. /.test(line));
+      expect(first, `${question}\n${response}`).toContain(`(${source} lines `);
+    }
+  });
+
+  it('says honestly that the knowledge base has nothing on a question it does not cover', async () => {
+    const res = await gw('/api/v0.3/chat', jsonRequest('POST', { message: 'What is the capital of Mongolia?' }, bearer(ada)));
+    const { response } = (await res.json()) as { response: string };
+    expect(response).toBe(`${LOCAL_MARKER}The knowledge base has nothing on "What is the capital of Mongolia?". ${NO_MODEL_CONFIGURED}`);
   });
 
   it("never answers from someone else's namespace", async () => {
@@ -66,6 +107,29 @@ describe('chat through the gateway', () => {
     expect(completion.choices[0]!.message.content).toContain('swordfish');
     await expect(new OpenAI({ apiKey: 'gaia_live_wrongwrongwrongwrongwrong', baseURL: "http://localhost:8666/v1", fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) }).models.list()).rejects.toMatchObject({
       status: 401,
+    });
+  });
+
+  it('takes GAIA’s model as a preference but keeps the OpenAI API strict (the SDK’s NotFoundError, code model_not_found)', async () => {
+    const gaia = await gw('/api/v1/chat', jsonRequest('POST', { message: 'blue binder', model: 'claude-sonnet-4-5' }, bearer(ada)));
+    expect(gaia.status).toBe(200);
+    const body = (await gaia.json()) as { model: string; _metadata: { model: string }; choices: { message: { content: string } }[] };
+    expect([body.model, body._metadata.model]).toEqual(['gaia-local', 'gaia-local']);
+    expect(body.choices[0]!.message.content).toContain('swordfish');
+
+    const { key } = await createApiKey(platform.gateway, ada);
+    const client = new OpenAI({ apiKey: key, baseURL: 'http://localhost:8666/v1', maxRetries: 0, fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) });
+    const err = await client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+      type: 'invalid_request_error',
+      param: null,
+      message: expect.stringContaining('The model `claude-sonnet-4-5` does not exist or you do not have access to it.'),
     });
   });
 

@@ -62,6 +62,19 @@ create table ${s}.messages (
 create index messages_conversation_idx on ${s}.messages (conversation_id, seq);
 `,
     },
+    {
+      // Personas get owners: a user's are private to them (and admins), seeded and ownerless ones are public, and
+      // names are unique per owner and among the public ones instead of across everyone (no more squatting).
+      id: '0002_persona_owners',
+      sql: `
+alter table ${s}.personas add column visibility text not null default 'private' check (visibility in ('private', 'public'));
+update ${s}.personas set visibility = 'public' where seeded or created_by is null;
+alter table ${s}.personas add constraint personas_private_has_owner check (visibility = 'public' or created_by is not null);
+alter table ${s}.personas drop constraint personas_name_key_key;
+create unique index personas_scope_name_idx on ${s}.personas ((case when visibility = 'public' then '' else created_by end), name_key);
+create index personas_created_by_idx on ${s}.personas (created_by) where visibility = 'private';
+`,
+    },
   ];
 }
 

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../../../lib/sse/sse.ts';
 import { getConversation } from '../store/conversations.ts';
@@ -182,5 +182,102 @@ describe('chat engine with real provider SDKs', () => {
     expect(forwarded.tools.map((tool) => tool.function.name)).toEqual(['get_weather']);
 
     await expect(client.chat.completions.create({ model: 'nope/none', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404 });
+  });
+
+  const sdk = () =>
+    new OpenAI({
+      apiKey: 'unused-here',
+      baseURL: 'http://chat.internal/v1',
+      maxRetries: 0,
+      fetch: async (url, init) => {
+        const headers = new Headers(init?.headers);
+        for (const [k, v] of Object.entries(await t.as(ada))) headers.set(k, v);
+        return t.app.request(String(url).replace('http://chat.internal', ''), { ...init, headers } as RequestInit);
+      },
+    });
+  const sseEvents = async (res: Response) => {
+    const out: Record<string, unknown>[] = [];
+    for await (const e of parseSse(res.body!)) if (e.data !== '[DONE]') out.push(JSON.parse(e.data) as Record<string, unknown>);
+    return out;
+  };
+
+  it('takes a GAIA request’s model as a preference: one this deployment does not serve is answered by the default, and v1 names who answered', async () => {
+    openai.enqueue({ text: 'Default answered.' });
+    const res = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', model: 'claude-sonnet-4-5' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model: string; choices: { message: { content: string } }[]; _metadata: Record<string, unknown> };
+    expect(body.choices[0]!.message.content).toBe('Default answered.');
+    expect(body.model).toBe('gpt-4o-mini');
+    expect(body._metadata.model).toBe('gpt-4o-mini');
+    const log = t.runtime.logger.entries().find((e) => e.msg === 'model preference not served');
+    expect(log).toMatchObject({ level: 'info', source: 'request', requested: 'claude-sonnet-4-5', instead: 'openai/gpt-4o-mini' });
+
+    // The default fails: the fallback chain answers, and the stream's chunks name the model that did.
+    openai.enqueue({ status: 500 }, { status: 500 });
+    anthropic.enqueue({ text: 'Fallback streamed.' });
+    const stream = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', model: 'anthropic/claude-opus-9', stream: true });
+    expect(stream.status).toBe(200);
+    const chunks = (await sseEvents(stream)).filter((e) => e.object === 'chat.completion.chunk') as { model: string }[];
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.map((c) => c.model)).toEqual(chunks.map(() => 'claude-sonnet-4-6'));
+
+    // v0.3 keeps its exact key sets and never names a model.
+    openai.enqueue({ text: 'Clean.' }, { text: 'Clean stream.' }, { text: 'V1 in v0.3 format.' });
+    const v03 = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Hi', model: 'claude-sonnet-4-5' });
+    expect(Object.keys((await v03.json()) as object).sort()).toEqual(['conversation_id', 'response']);
+    const v03Stream = await sseEvents(await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Hi', model: 'nope/none', stream: true }));
+    expect(v03Stream.filter((e) => e.type === 'content').map((e) => Object.keys(e).sort())).toContainEqual(['content', 'type']);
+    expect(JSON.stringify(v03Stream)).not.toMatch(/gpt|claude|openai|anthropic/);
+    const v1v03 = (await (await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', model: 'nope/none', response_format: 'v0.3' })).json()) as Record<string, unknown>;
+    expect(Object.keys(v1v03).sort()).toEqual(['_metadata', 'conversation_id', 'message', 'response']);
+    expect(JSON.stringify(v1v03)).not.toMatch(/gpt|claude|openai|anthropic/);
+  });
+
+  it('keeps /v1/chat/completions strict: an unknown model is OpenAI’s 404 model_not_found, through the official SDK', async () => {
+    const requested = 'claude-sonnet-4-5';
+    const err = await sdk()
+      .chat.completions.create({ model: requested, messages: [{ role: 'user', content: 'x' }] })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ status: 404, code: 'model_not_found', type: 'invalid_request_error', param: null });
+    const raw = await t.call(ada, 'POST', '/v1/chat/completions', { model: requested, messages: [{ role: 'user', content: 'x' }], stream: true });
+    expect(raw.status).toBe(404);
+    expect(await raw.json()).toEqual({
+      error: {
+        message: 'The model `claude-sonnet-4-5` does not exist or you do not have access to it.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      },
+    });
+  });
+
+  it('answers every other /v1/chat/completions error in the same OpenAI shape', async () => {
+    const call = async (body: unknown, raw?: string) => {
+      const headers = { ...(await t.as(ada)), 'content-type': 'application/json' };
+      const res = await t.app.request('/v1/chat/completions', { method: 'POST', body: raw ?? JSON.stringify(body), headers });
+      return { status: res.status, body: (await res.json()) as { error: Record<string, unknown> } };
+    };
+    const shape = (e: { error: Record<string, unknown> }) => Object.keys(e.error).sort();
+    const cases = [
+      await call({ model: 'openai/gpt-4o-mini' }),
+      await call(undefined, '{not json'),
+      await call({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], conversation_id: crypto.randomUUID() }),
+    ];
+    expect(cases.map((c) => c.status)).toEqual([400, 400, 404]);
+    for (const c of cases) {
+      expect(shape(c.body)).toEqual(['code', 'message', 'param', 'type']);
+      expect(c.body.error.type).toBe('invalid_request_error');
+    }
+    expect(cases.map((c) => c.body.error.code)).toEqual(['validation_failed', 'invalid_json', 'not_found']);
+    expect(cases[0]!.body.error.param).toBe('messages');
+    expect(cases[2]!.body.error.message).toBe('Conversation not found');
+
+    const viewer = chatUser(['kb_viewer']);
+    const forbidden = await t.call(viewer, 'POST', '/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(forbidden.status).toBe(403);
+    expect(((await forbidden.json()) as { error: Record<string, unknown> }).error).toMatchObject({ type: 'invalid_request_error', code: 'forbidden', param: null });
+    const models = await t.call(viewer, 'GET', '/v1/models');
+    expect(((await models.json()) as { error: Record<string, unknown> }).error).toMatchObject({ code: 'forbidden' });
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from '../../../lib/logging/logger.ts';
 import type { ProviderRegistry, ResolvedModel } from '../providers/registry.ts';
 import { getConversation, titleFromMessage } from '../store/conversations.ts';
 import { historyFor } from '../store/messages.ts';
-import { DEFAULT_PERSONA, getPersona, getPersonaByName } from '../store/personas.ts';
+import { DEFAULT_PERSONA, getPersona, getPersonaByName, personaVisibleTo, personaViewer } from '../store/personas.ts';
 import type { ChatStore } from '../store/store.ts';
 import { startTurn } from '../store/turns.ts';
 import type { Conversation, Persona, StoredMessage } from '../store/types.ts';
@@ -53,39 +53,76 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => performance.now());
 
-  // Personas change rarely and are read on every turn: kept for a few seconds (an edit shows within that).
+  // Personas change rarely and are read on every turn: kept for a few seconds (an edit shows within that). By id the
+  // cache holds the persona whoever owns it, and every use checks that the caller may see it; by name the key is the
+  // caller's, as a name means the caller's own persona first, then the public one (`''`: public ones only).
   const personas = new TtlCache<string, Promise<Persona | null>>(1_000);
   const cachedPersona = (key: string, load: () => Promise<Persona | null>) => {
     const hit = personas.get(key);
     if (hit) return hit;
     const loading = load();
     personas.set(key, loading, PERSONA_CACHE_MS);
-    loading.catch(() => personas.delete(key));
+    // Misses and failures are not kept: a persona created a moment ago is usable at once.
+    const forget = () => {
+      if (personas.get(key) === loading) personas.delete(key);
+    };
+    loading.then((persona) => persona ?? forget(), forget);
     return loading;
   };
-  const personaById = (id: string) => cachedPersona(`id:${id}`, () => getPersona(deps.store, id));
-  const personaByName = (name: string) => cachedPersona(`name:${name.toLowerCase()}`, () => getPersonaByName(deps.store, name));
+  const personaById = async (id: string, principal: Principal) => {
+    const persona = await cachedPersona(`id:${id.toLowerCase()}`, () => getPersona(deps.store, id));
+    return persona && personaVisibleTo(persona, personaViewer(principal)) ? persona : null;
+  };
+  const personaByName = (name: string, ownerId: string | null) =>
+    cachedPersona(`name:${JSON.stringify([ownerId ?? '', name.toLowerCase()])}`, () => getPersonaByName(deps.store, name, ownerId));
 
   async function personaFor(request: ChatRequest, conversation: Conversation | null): Promise<Persona | null> {
+    const { principal } = request;
     if (request.persona) {
-      const found = UUID.test(request.persona) ? await personaById(request.persona) : await personaByName(request.persona);
-      if (!found?.isActive) throw new ChatRequestError('unknown_persona', `Unknown persona: ${request.persona}`);
+      const found = UUID.test(request.persona) ? await personaById(request.persona, principal) : await personaByName(request.persona, principal.userId);
+      // Another user's private persona is answered exactly like an unknown one.
+      if (!found?.isActive) throw new ChatRequestError('unknown_persona', 'Persona not found');
       return found;
     }
     if (conversation?.personaId) {
-      const persona = await personaById(conversation.personaId);
+      const persona = await personaById(conversation.personaId, principal);
       if (persona) return persona;
     }
-    return personaByName(DEFAULT_PERSONA);
+    return personaByName(DEFAULT_PERSONA, null);
   }
 
-  function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): ResolvedModel {
-    const wanted = request.model ?? persona?.defaultModel ?? conversation?.model ?? undefined;
-    const resolved = deps.registry.resolve(wanted ?? undefined);
-    if (!resolved) {
-      throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
+  /** The model for a turn, and whether it is the one the request named (only then is it kept on a new conversation). */
+  function modelFor(request: ChatRequest, persona: Persona | null, conversation: Conversation | null): { resolved: ResolvedModel; requested: boolean } {
+    const choices = [
+      { source: 'request', id: request.model },
+      { source: 'persona', id: persona?.defaultModel },
+      { source: 'conversation', id: conversation?.model },
+    ];
+    if (request.modelPolicy !== 'preference') {
+      const wanted = choices.find((choice) => choice.id)?.id ?? undefined;
+      const resolved = deps.registry.resolve(wanted);
+      if (!resolved) {
+        throw new ChatRequestError('unknown_model', `Unknown model: ${wanted}. GET /v1/models lists the available models.`);
+      }
+      return { resolved, requested: request.model !== undefined };
     }
-    return resolved;
+    const unserved: { source: string; id: string }[] = [];
+    let chosen: { resolved: ResolvedModel; requested: boolean } | undefined;
+    for (const { source, id } of choices) {
+      if (!id) continue;
+      const resolved = deps.registry.resolve(id);
+      if (resolved) {
+        chosen = { resolved, requested: source === 'request' };
+        break;
+      }
+      unserved.push({ source, id });
+    }
+    chosen ??= { resolved: deps.registry.resolve()!, requested: false };
+    for (const { source, id } of unserved) {
+      // The requested name is the client's text: capped, as GAIA bodies may send anything there.
+      deps.logger.info('model preference not served', { requestId: request.requestId, source, requested: id.slice(0, 200), instead: chosen.resolved.info.id });
+    }
+    return chosen;
   }
 
   return {
@@ -104,12 +141,12 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
         if (!conversation) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
       }
       const persona = await personaFor(request, conversation);
-      const resolved = modelFor(request, persona, conversation);
+      const { resolved, requested } = modelFor(request, persona, conversation);
       const turn = await startTurn(deps.store, {
         ownerId: owner,
         conversation: conversation
           ? { id: conversation.id }
-          : { title: titleFromMessage(request.message), personaId: persona?.id ?? null, model: request.model ? resolved.info.id : null },
+          : { title: titleFromMessage(request.message), personaId: persona?.id ?? null, model: requested ? resolved.info.id : null },
         message: request.message,
         reply: { model: resolved.info.id, provider: resolved.info.provider },
       });
@@ -134,6 +171,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
     const log = deps.logger.child({ conversationId: conversation.id, requestId: request.requestId });
     let text = '';
     let answered = resolved;
+    let announced = resolved;
     let routeType: RouteType = 'direct';
     let firstText: number | null = null;
     let llmStart = now();
@@ -194,6 +232,10 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       };
       loop = await openLoop();
       for await (const event of loop) {
+        if ((event.type === 'text' || event.type === 'tool_call') && answered !== announced) {
+          announced = answered;
+          yield { type: 'model', model: answered.info.model, provider: answered.info.provider };
+        }
         if (event.type === 'text') {
           firstText ??= now();
           text += event.text;

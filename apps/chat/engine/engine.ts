@@ -10,6 +10,12 @@ export interface ChatRequest {
   message: string;
   /** `<provider>/<model>`, a bare model name, or absent (persona's default, then the platform default). */
   model?: string;
+  /**
+   * `strict` (default): a `model` this deployment does not serve is refused (`unknown_model`). `preference` (GAIA's
+   * routes, whose clients name models of their own): such a model — or an unknown persona or conversation default —
+   * is logged and skipped, and the next choice answers (persona default, conversation model, platform default).
+   */
+  modelPolicy?: 'strict' | 'preference';
   /** Persona id or name; absent = the conversation's, else the default persona. */
   persona?: string;
   maxTokens?: number;

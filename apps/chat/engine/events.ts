@@ -17,6 +17,8 @@ export interface Timings {
 export type ChatEvent =
   /** Sent before any model work: the conversation exists and the user's message is stored. */
   | { type: 'start'; conversationId: string; requestId: string; created: number; model: string }
+  /** The model answering from here on, when it is not the one `start` named (a fallback took over). */
+  | { type: 'model'; model: string; provider: string }
   | { type: 'text'; text: string }
   | { type: 'tool_call'; call: ToolCall }
   | { type: 'tool_result'; callId: string; name: string; content: string; isError: boolean }

@@ -54,7 +54,7 @@ describe('personas and MCP tools in chat turns', () => {
     for (const [i, r] of results.entries()) expect(r.response).toBe(i % 2 === 0 ? 'system=Talk like a pirate.' : 'system=Quote the catalogue.');
     const defaulted = await ask(chatUser(), { message: 'hi' });
     expect(defaulted.response).toContain('Mu');
-    expect((await t.call(chatUser(), 'POST', '/api/v1/chat', { message: 'hi', persona: 'Nobody' })).status).toBe(400);
+    expect((await t.call(chatUser(), 'POST', '/api/v1/chat', { message: 'hi', persona: 'Nobody' })).status).toBe(404);
   });
 
   it('lets the model call an MCP tool (namespaced, allowed by the persona), streams and stores the call and result', async () => {

@@ -61,8 +61,10 @@ export interface Persona {
   /** The model to use when the request names none; null = the platform default. */
   defaultModel: string | null;
   isActive: boolean;
-  /** The user who created it; null for seeded personas. */
+  /** The user who created it (its owner); null for seeded personas. */
   createdBy: string | null;
+  /** `private`: its owner and admins see it; `public`: everyone (the seeded ones, and those an admin shared). */
+  visibility: PersonaVisibility;
   /** Seeded by the service (`seedPersonas`): it can be deactivated but not deleted. */
   seeded?: boolean;
   createdAt: Date;
@@ -78,6 +80,16 @@ export interface NewPersona {
   allowedTools?: string[] | null;
   defaultModel?: string | null;
   isActive?: boolean;
+  /** Default: `private` for a persona with an owner, `public` for one without (seeded, system). */
+  visibility?: PersonaVisibility;
+}
+
+export type PersonaVisibility = 'private' | 'public';
+
+/** Who is looking at personas: a user, and whether they see every persona (`chat:admin`). */
+export interface PersonaViewer {
+  userId: string;
+  admin: boolean;
 }
 
 export interface Page<T> {

@@ -21,6 +21,7 @@ const FolderPath = z
 const SearchArgs = z.object({
   query: z.string().trim().min(1).max(500).describe('What to look for; "exact phrase", or and -exclude work'),
   mode: z.enum(['fulltext', 'semantic', 'hybrid']).optional().describe('Default: hybrid when available, else fulltext'),
+  match: z.enum(['all', 'any']).optional().describe('all (default): every word must match; any: any meaningful word, best matches first (for questions)'),
   limit: z.number().int().min(1).max(20).default(5).describe('Most results (default 5)'),
   namespace: z.string().max(200).optional().describe('Only `shared`, `users/<id>` or `teams/<id>`'),
   path: FolderPath.optional().describe('Only documents under this folder'),
@@ -33,6 +34,7 @@ const ListArgs = z.object({ path: FolderPath.default('').describe("Folder to lis
 const ContextArgs = z
   .object({
     query: z.string().trim().min(1).max(2000).optional().describe('What the passages should be about'),
+    match: z.enum(['all', 'any']).optional().describe('all (default): every word must match; any: any meaningful word, best first (for questions)'),
     path: DocumentPath.optional().describe("Or: one document's passages, in order"),
     max_tokens: z.number().int().min(50).max(8000).default(2000).describe('Budget for all passages (default 2000)'),
   })
@@ -88,6 +90,7 @@ export function kbTools(kb: ServiceClient, options: KbToolsOptions = {}): Tool[]
       async run(args, { signal }) {
         const query = new URLSearchParams({ q: args.query, limit: String(args.limit) });
         if (args.mode) query.set('mode', args.mode);
+        if (args.match) query.set('match', args.match);
         if (args.namespace) query.set('namespace', args.namespace);
         if (args.path) query.set('path', args.path);
         const answer = await callKb(kb, `/api/v1/kb/search?${query}`, signal);

@@ -34,16 +34,18 @@ export function createKbMcpServer(ops: KbOps, access: KbAccess): McpServer {
       inputSchema: {
         query: z.string().min(1).max(500),
         mode: z.enum(['fulltext', 'semantic', 'hybrid']).optional(),
+        match: z.enum(['all', 'any']).optional().describe('all (default): every word, as a web search; any: any meaningful word, best first'),
         namespace: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(50).optional(),
       },
       annotations: { readOnlyHint: true },
     },
-    ({ query, mode, namespace, limit }) =>
+    ({ query, mode, match, namespace, limit }) =>
       tool(() =>
         searchKb(ops, access, {
           q: query,
           mode: mode ?? (ops.kb.runtime().semantic ? 'hybrid' : 'fulltext'),
+          ...(match ? { match } : {}),
           limit: limit ?? 10,
           ...(namespace ? { namespace } : {}),
         }),

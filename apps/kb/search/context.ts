@@ -68,9 +68,14 @@ async function documentPassages(deps: SearchDeps, path: string, scope: ReadScope
   }));
 }
 
-async function queryPassages(deps: SearchDeps, query: string, scope: ReadScope, maxTokens: number): Promise<ContextPassage[]> {
+async function queryPassages(
+  deps: SearchDeps,
+  request: ContextRequest & { query: string },
+  scope: ReadScope,
+  maxTokens: number,
+): Promise<ContextPassage[]> {
   const mode = deps.embedder && deps.vectors ? 'hybrid' : 'fulltext';
-  const chunks = await rankChunks(deps, mode, query, { scope }, { limit: candidatesFor(maxTokens), perDocument: 4 });
+  const chunks = await rankChunks(deps, mode, request.query, { scope }, { limit: candidatesFor(maxTokens), perDocument: 4 }, request.match);
   return chunks.map((c) => ({
     path: c.path,
     title: c.title,
@@ -85,7 +90,8 @@ async function queryPassages(deps: SearchDeps, query: string, scope: ReadScope, 
 /**
  * Passages for a language model within a token budget (tokens ≈ chars / 4), each with its source (path, heading,
  * lines). By query: the best chunks (hybrid when semantic search is available, else full text) packed greedily.
- * By path: that document's chunks in order until the budget is spent (nothing for a path outside the scope).
+ * `match: 'any'` matches any of the query's words (for questions in natural language). By path: that document's
+ * chunks in order until the budget is spent (nothing for a path outside the scope).
  * `truncated` says relevant passages were left out for the budget.
  * @example await buildContext(deps, { query: 'how do we deploy', maxTokens: 2000 }, access.scope);
  */
@@ -93,7 +99,7 @@ export async function buildContext(deps: SearchDeps, request: ContextRequest, sc
   const budget = Math.max(0, Math.floor(request.maxTokens));
   if (request.path !== undefined) return packInOrder(await documentPassages(deps, request.path, scope), budget);
   if (request.query !== undefined && request.query.trim() !== '') {
-    return packGreedy(await queryPassages(deps, request.query, scope, budget), budget);
+    return packGreedy(await queryPassages(deps, { ...request, query: request.query }, scope, budget), budget);
   }
   return { passages: [], tokens: 0, truncated: false };
 }

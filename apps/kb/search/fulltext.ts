@@ -2,13 +2,28 @@ import type { SqlRunner } from '../../../lib/db/types.ts';
 import type { ChunkRow, RankedChunk, RankLimits } from './ranked-chunk.ts';
 import { highlighted, MARK_START, MARK_STOP } from './snippet.ts';
 import { chunkFilterSql, type DocumentFilters, schemaIdent } from './sql.ts';
+import type { SearchMatch } from './types.ts';
 
 const HEADLINE = `StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=30, MinWords=10`;
 
+/** Words of a query kept for an any-word match (a question rarely has more; each one is an index lookup). */
+const MAX_ANY_WORDS = 32;
+
 /**
- * Full-text ranking of chunks: `websearch_to_tsquery('english', q)` matched against the chunks' tsvector, ranked
- * with `ts_rank` (title and heading weigh more than body text), filters (read scope included) applied in SQL before
- * any LIMIT. The best `5 × limit` chunks (at least 50) are kept with a top-N sort, then capped at `perDocument` per
+ * The words of `q` (runs of letters, marks and digits, so nothing `to_tsquery` reads as an operator), each once,
+ * OR-ed for `to_tsquery('english', …)`, which stems them and drops stop words. '' when `q` has no words.
+ * @example anyWordQuery('What is in the getting-started guide?') // 'what | is | in | the | getting | started | guide'
+ */
+export function anyWordQuery(q: string): string {
+  const words = new Set(q.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []);
+  return [...words].slice(0, MAX_ANY_WORDS).join(' | ');
+}
+
+/**
+ * Full-text ranking of chunks: `websearch_to_tsquery('english', q)` (match `all`), or any of q's words OR-ed through
+ * `to_tsquery` (match `any`: {@link anyWordQuery}), matched against the chunks' tsvector and ranked with `ts_rank`
+ * (more of the query's words rank higher; title and heading weigh more than body text), filters (read scope included)
+ * applied in SQL before any LIMIT. The best `5 × limit` chunks (at least 50) are kept with a top-N sort, then capped at `perDocument` per
  * document: ranking touches only ids, paths and tsvectors; content, titles and `ts_headline` snippets are read for
  * the returned rows only.
  * @example await fulltextChunks({ db, schema: 'kb' }, 'deploy staging', { scope }, { limit: 10, perDocument: 2 });
@@ -18,12 +33,16 @@ export async function fulltextChunks(
   q: string,
   filters: DocumentFilters,
   limits: RankLimits,
+  match: SearchMatch = 'all',
 ): Promise<RankedChunk[]> {
   const s = schemaIdent(deps.schema);
-  const params: unknown[] = [q, limits.perDocument, limits.limit, HEADLINE, Math.max(50, limits.limit * 5)];
+  const text = match === 'any' ? anyWordQuery(q) : q;
+  if (text === '') return [];
+  const params: unknown[] = [text, limits.perDocument, limits.limit, HEADLINE, Math.max(50, limits.limit * 5)];
   const where = chunkFilterSql(filters, params, s);
+  const tsquery = match === 'any' ? `to_tsquery('english', $1::text)` : `websearch_to_tsquery('english', $1::text)`;
   const rows = await deps.db.query<ChunkRow>(
-    `with q as (select websearch_to_tsquery('english', $1::text) as query),
+    `with q as (select ${tsquery} as query),
      matched as (
        select c.id, c.path, c.line_start, ts_rank(c.tsv, q.query) as score
          from ${s}.chunks c

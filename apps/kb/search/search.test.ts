@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dbBackends } from '../../../lib/testing/db.ts';
+import { anyWordQuery } from './fulltext.ts';
 import { searchDocuments } from './search.ts';
 import { useKbSchema } from './test-support.ts';
 import type { ReadScope, SearchQuery } from './types.ts';
@@ -82,5 +83,38 @@ describe.each(dbBackends())('full-text search on $name', ({ create }) => {
     expect([...new Set(tagged.map((h) => h.path))].sort()).toEqual(['shared/deploy.md', 'users/bob/notes.md']);
     expect([...new Set((await search({ tags: ['ops', 'runbook'] })).map((h) => h.path))]).toEqual(['shared/deploy.md']);
     expect(await search({ tags: ['ops', 'missing'] })).toEqual([]);
+  });
+
+  it('matches any meaningful word with match any, passages with more of them first; all still needs every word', async () => {
+    // "cluster" and "restarts" are in the Staging section, "releases" in the intro: no one chunk has all three.
+    const question = 'Which cluster restarts after a release?';
+    expect(await search({ q: question })).toEqual([]);
+    const any = await search({ q: question, match: 'any' });
+    expect(any.map((h) => [h.path, h.heading])).toEqual([
+      ['shared/deploy.md', 'Deploying › Staging'],
+      ['shared/deploy.md', 'Deploying'],
+    ]);
+    expect(any[0]!.snippet).toContain('<mark>cluster</mark>');
+
+    const ranked = await search({ q: 'Is the staging cluster restarted?', match: 'any' });
+    expect(ranked[0]).toMatchObject({ path: 'shared/deploy.md', heading: 'Deploying › Staging' });
+    expect(new Set(ranked.map((h) => h.path))).toContain('shared/guides/style.md');
+    const scores = ranked.map((h) => h.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('reads only words in match any: stop words alone find nothing, and query syntax is never an error', async () => {
+    expect(await search({ q: 'What is it and how?', match: 'any' })).toEqual([]);
+    expect(await search({ q: '?!', match: 'any' })).toEqual([]);
+    for (const q of ["staging & b | !cluster <-> (d):* 'e' \\f", '-staging "cluster"', 'staging:*A']) {
+      expect((await search({ q, match: 'any' })).length, q).toBeGreaterThan(0);
+    }
+    expect(anyWordQuery("What's in the getting-started guide? Guide!")).toBe('what | s | in | the | getting | started | guide');
+    expect(anyWordQuery('Ça coûte 3 €')).toBe('ça | coûte | 3');
+  });
+
+  it('keeps the read scope in match any', async () => {
+    expect((await search({ q: 'password plan', match: 'any' }, ALL)).map((h) => h.path)).toContain('users/alice/secret.md');
+    expect((await search({ q: 'password plan', match: 'any' }, BOB)).map((h) => h.path)).not.toContain('users/alice/secret.md');
   });
 });

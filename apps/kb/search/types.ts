@@ -14,6 +14,13 @@ export type ReadScope = { all: true } | { all: false; prefixes: string[] };
 
 export type SearchMode = 'fulltext' | 'semantic' | 'hybrid';
 
+/**
+ * How full-text search matches the words of a query: `all` (default) as a web search (`websearch_to_tsquery`: every
+ * word, `"phrases"`, `or`, `-exclude`); `any`: any of its meaningful words (stop words dropped), ranked so that
+ * passages with more of them, and in titles and headings, come first — for questions in natural language.
+ */
+export type SearchMatch = 'all' | 'any';
+
 export interface SearchQuery {
   q: string;
   mode: SearchMode;
@@ -24,6 +31,8 @@ export interface SearchQuery {
   /** Every listed tag must be present in the document's front matter. */
   tags?: string[];
   limit: number;
+  /** Full-text word matching (also the full-text half of hybrid); default `all`. */
+  match?: SearchMatch;
 }
 
 export interface SearchHit {
@@ -67,6 +76,8 @@ export interface Embedder {
 
 export interface ContextRequest {
   query?: string;
+  /** How `query`'s words are matched (see {@link SearchMatch}); default `all`. */
+  match?: SearchMatch;
   path?: string;
   /** Approximate token budget for all passages together (tokens ≈ chars / 4). */
   maxTokens: number;

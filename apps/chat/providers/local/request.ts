@@ -23,7 +23,8 @@ function isResultOf(messages: ChatMessage[], message: ChatMessage, tool: string)
 }
 
 /**
- * Decides deterministically: the user asked and the KB tool is offered → call it with the user's text; the last
+ * Decides deterministically: the user asked and the KB tool is offered → call it with the user's text (matching any
+ * of its words); the last
  * message is that tool's result → answer from it; anything else → say no model is configured.
  * @example toLocalPlan(request, 'kb_context') // { kind: 'search', call: { id: 'local-1', name: 'kb_context', ... } }
  */
@@ -34,7 +35,8 @@ export function toLocalPlan(request: ProviderRequest, kbTool: string): LocalPlan
   if (!last) return { kind: 'unconfigured' };
   if (last.role === 'user' && offered && last.content.trim()) {
     const previousCalls = messages.reduce((n, m) => n + (m.toolCalls?.length ?? 0), 0);
-    const call = { id: `local-${previousCalls + 1}`, name: kbTool, arguments: JSON.stringify({ query: last.content.trim() }) };
+    // A question in natural language: any of its meaningful words, best passages first (not all of its words).
+    const call = { id: `local-${previousCalls + 1}`, name: kbTool, arguments: JSON.stringify({ query: last.content.trim(), match: 'any' }) };
     return { kind: 'search', call };
   }
   if (last.role === 'tool' && isResultOf(messages, last, kbTool)) {

@@ -28,7 +28,9 @@ export function parsePassages(result: string): KbPassage[] {
 }
 
 function excerpt(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Markdown heading lines are left out: the source label names the heading.
+  const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+  const flat = squash(text.replace(/^#{1,6}[ \t].*$/gm, '')) || squash(text);
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
   const space = cut.lastIndexOf(' ');
@@ -37,7 +39,9 @@ function excerpt(text: string, max: number): string {
 
 function source(passage: KbPassage): string {
   const title = passage.title || passage.path;
-  const label = passage.heading && passage.heading !== title ? `${title} › ${passage.heading}` : title;
+  // Headings are paths (`Setup › Install`) that often start with the title already.
+  const { heading } = passage;
+  const label = !heading || heading === title ? title : heading.startsWith(`${title} › `) ? heading : `${title} › ${heading}`;
   return `${label} (${passage.path} lines ${passage.line_start}–${passage.line_end})`;
 }
 

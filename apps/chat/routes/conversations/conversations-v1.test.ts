@@ -207,7 +207,7 @@ describe.each(dbBackends())('GAIA v1 conversations on $name', ({ create }) => {
 
   it('PATCH renames and chooses a persona and model; unknown personas are 404', async () => {
     await seedPersonas(t.store);
-    const researcher = (await getPersonaByName(t.store, 'Researcher'))!;
+    const researcher = (await getPersonaByName(t.store, 'Researcher', null))!;
     const conversation = await createAs(alice);
 
     const renamed = await t.call('PATCH', `/api/v1/conversations/${conversation.id}`, {

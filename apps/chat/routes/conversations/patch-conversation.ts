@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { GaiaError } from '../../../../lib/gaia/errors.ts';
+import type { Principal } from '../../../../lib/auth/types.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { ChatDeps } from '../../deps.ts';
 import { type ConversationPatch, updateConversation } from '../../store/conversations.ts';
-import { getPersona, getPersonaByName } from '../../store/personas.ts';
+import { getPersonaByName, getVisiblePersona, personaViewer } from '../../store/personas.ts';
 import { isUuid, sqlState } from '../../store/sql.ts';
 import type { ChatStore } from '../../store/store.ts';
 import { gaiaCaller } from '../gaia/permissions.ts';
@@ -60,9 +61,11 @@ export const updateGaiaConversationV1Route = createRoute({
 
 const personaNotFound = () => new GaiaError(404, 'Persona not found');
 
-/** The id of an active persona named by id or name; 404 otherwise. */
-async function activePersonaId(store: ChatStore, idOrName: string): Promise<string> {
-  const persona = isUuid(idOrName) ? await getPersona(store, idOrName.toLowerCase()) : await getPersonaByName(store, idOrName);
+/** The id of an active persona the caller may see, named by id or name; 404 otherwise (also for another's private one). */
+async function activePersonaId(store: ChatStore, principal: Principal, idOrName: string): Promise<string> {
+  const persona = isUuid(idOrName)
+    ? await getVisiblePersona(store, idOrName, personaViewer(principal))
+    : await getPersonaByName(store, idOrName, principal.userId);
   if (!persona?.isActive) throw personaNotFound();
   return persona.id;
 }
@@ -77,7 +80,7 @@ export function registerUpdateGaiaConversationV1(router: OpenAPIHono<AppEnv>, de
     const patch: ConversationPatch = {};
     if (body.title !== undefined) patch.title = body.title;
     if (body.model !== undefined) patch.model = body.model;
-    if (body.persona !== undefined) patch.personaId = body.persona === null ? null : await activePersonaId(deps.store, body.persona);
+    if (body.persona !== undefined) patch.personaId = body.persona === null ? null : await activePersonaId(deps.store, principal, body.persona);
     if (Object.keys(patch).length === 0) return c.json(toGaiaConversation(conversation), 200);
     try {
       const updated = await updateConversation(deps.store, principal.userId, conversation.id, patch);

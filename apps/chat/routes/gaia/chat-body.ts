@@ -13,7 +13,10 @@ export const GaiaChatBodySchema = z
     conversation_id: z.string().nullable().optional().openapi({ description: 'Absent, null, "" or "new" = a new conversation' }),
     stream: z.unknown().optional().openapi({ description: '`true` → server-sent events' }),
     response_format: z.unknown().optional().openapi({ description: 'v1: `openai` (default) or `v0.3`' }),
-    model: z.unknown().optional().openapi({ description: '`<provider>/<model>` (see GET /v1/models); v0.3 ignores it' }),
+    model: z
+      .unknown()
+      .optional()
+      .openapi({ description: 'A preference: `<provider>/<model>` or a name (GET /api/v1/models); one not served here is answered by the default. v0.3 ignores it' }),
     persona: z.unknown().optional().openapi({ description: 'Persona id or name; v0.3 ignores it' }),
     max_tokens: z.unknown().optional(),
     temperature: z.unknown().optional(),

@@ -4,6 +4,8 @@ import { LOCAL_MARKER } from '../../providers/local/api.ts';
 import { listMessages } from '../../store/messages.ts';
 import { type ChatTestApp, chatUser, createChatTestApp } from '../../testing/chat-app.ts';
 
+const SIX_METADATA_KEYS = ['conversation_id', 'llm_time_ms', 'request_id', 'route_type', 'routing_time_ms', 'total_time_ms'];
+
 /** GAIA's chat routes on the offline local provider (no model configured, no knowledge base reachable). */
 describe('GAIA chat routes', () => {
   let t: ChatTestApp;
@@ -37,17 +39,19 @@ describe('GAIA chat routes', () => {
     expect(((await again.json()) as { conversation_id: string }).conversation_id).toBe(body.conversation_id);
   });
 
-  it('v1 answers in OpenAI style with all six _metadata keys, or in the v0.3 format on request', async () => {
+  it('v1 answers in OpenAI style with all six _metadata keys (plus the model that answered), or in the v0.3 format on request', async () => {
     const res = await t.call(ada, 'POST', '/api/v1/chat', { messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'Hi' }] });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown> & { _metadata: Record<string, unknown>; id: string };
     expect(Object.keys(body).sort()).toEqual(['_metadata', 'choices', 'created', 'id', 'model', 'object', 'usage']);
     expect(body.object).toBe('chat.completion');
-    expect(Object.keys(body._metadata).sort()).toEqual(['conversation_id', 'llm_time_ms', 'request_id', 'route_type', 'routing_time_ms', 'total_time_ms']);
+    expect(Object.keys(body._metadata).sort()).toEqual([...SIX_METADATA_KEYS, 'model'].sort());
     expect(body._metadata.request_id).toBe(body.id);
+    expect([body.model, body._metadata.model]).toEqual(['gaia-local', 'gaia-local']);
     const v03 = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', response_format: 'V0.3' });
-    const v03Body = (await v03.json()) as Record<string, unknown>;
+    const v03Body = (await v03.json()) as Record<string, unknown> & { _metadata: object };
     expect(Object.keys(v03Body).sort()).toEqual(['_metadata', 'conversation_id', 'message', 'response']);
+    expect(Object.keys(v03Body._metadata).sort()).toEqual(SIX_METADATA_KEYS);
     expect(v03Body.message).toBe('Hi');
     const header = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi' }, { 'x-response-format': 'v0.3' });
     expect(Object.keys((await header.json()) as object)).toContain('response');
@@ -76,6 +80,30 @@ describe('GAIA chat routes', () => {
       expect(Object.keys(event).sort()).toEqual(['content', 'type']);
       expect(event.content).not.toBe('');
     }
+  });
+
+  it('answers a model this deployment does not serve with the default (local) on v1 and v0.3, streaming and not', async () => {
+    for (const model of ['claude-sonnet-4-5', 'nope/nothing', 'openai/gpt-4o']) {
+      const v1 = await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', model });
+      expect(v1.status, model).toBe(200);
+      const body = (await v1.json()) as { model: string; _metadata: { model: string }; choices: { message: { content: string } }[] };
+      expect([body.model, body._metadata.model]).toEqual(['gaia-local', 'gaia-local']);
+      expect(body.choices[0]!.message.content.startsWith(LOCAL_MARKER)).toBe(true);
+
+      const stream = await events(await t.call(ada, 'POST', '/api/v1/chat', { message: 'Hi', model, stream: true }));
+      const chunks = stream.filter((e) => e.object === 'chat.completion.chunk');
+      expect(chunks.length).toBeGreaterThan(0);
+      for (const chunk of chunks) expect(chunk.model).toBe('gaia-local');
+
+      const v03 = await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Hi', model });
+      expect(Object.keys((await v03.json()) as object).sort()).toEqual(['conversation_id', 'response']);
+      const v03Stream = await events(await t.call(ada, 'POST', '/api/v0.3/chat', { message: 'Hi', model, stream: true }));
+      expect(v03Stream.at(-1)).toEqual({ type: 'done' });
+      expect(JSON.stringify(v03Stream)).not.toContain('gaia-local');
+    }
+    const notServed = t.runtime.logger.entries().filter((e) => e.msg === 'model preference not served');
+    expect(notServed.map((e) => e.requested)).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'nope/nothing', 'openai/gpt-4o']));
+    expect(notServed.every((e) => e.level === 'info' && e.instead === 'local/gaia-local')).toBe(true);
   });
 
   it('404s unknown, foreign, malformed and deleted conversation ids — as JSON, even when streaming', async () => {
@@ -108,8 +136,6 @@ describe('GAIA chat routes', () => {
     expect([v03Empty.status, await v03Empty.json()]).toEqual([400, { error: 'Message must not be empty' }]);
     const huge = await raw('/api/v1/chat', JSON.stringify({ message: 'x'.repeat(40_000) }));
     expect(huge.status).toBe(400);
-    const unknownModel = await raw('/api/v1/chat', JSON.stringify({ message: 'hi', model: 'nope/nothing' }));
-    expect(unknownModel.status).toBe(400);
     const viewer = await t.call(chatUser(['kb_viewer']), 'POST', '/api/v1/chat', { message: 'hi' });
     expect([viewer.status, await viewer.json()]).toEqual([403, { detail: 'Not enough permissions' }]);
   });

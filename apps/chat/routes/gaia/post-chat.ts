@@ -17,6 +17,11 @@ const MetadataSchema = z.object({
   conversation_id: z.string(),
 });
 
+/** The v1 OpenAI-style `_metadata`: the six keys plus the model that answered. */
+const CompletionMetadataSchema = MetadataSchema.extend({
+  model: z.string().openapi({ description: 'The model that answered (the requested `model` is a preference)' }),
+});
+
 export const GaiaChatCompletionSchema = z
   .object({
     id: z.string(),
@@ -27,7 +32,7 @@ export const GaiaChatCompletionSchema = z
       z.object({ index: z.number().int(), message: z.object({ role: z.literal('assistant'), content: z.string() }), finish_reason: z.string() }),
     ),
     usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
-    _metadata: MetadataSchema,
+    _metadata: CompletionMetadataSchema,
   })
   .openapi('GaiaChatCompletion');
 
@@ -58,7 +63,10 @@ export const postChatV1Route = createRoute({
   },
 });
 
-/** `POST /api/v1/chat`. */
+/**
+ * `POST /api/v1/chat`. `model` is a preference: one this deployment does not serve is answered by the default, and
+ * the OpenAI-style answer names the model that answered (top-level `model`, `_metadata.model`, stream chunks' `model`).
+ */
 export function registerPostChatV1(app: OpenAPIHono<AppEnv>, deps: ChatDeps): void {
   app.openapi(postChatV1Route, async (c) => {
     const principal = gaiaCaller(c, 'chat:write');
@@ -98,7 +106,7 @@ export function registerPostChatV1(app: OpenAPIHono<AppEnv>, deps: ChatDeps): vo
           completion_tokens: done.usage.outputTokens,
           total_tokens: done.usage.inputTokens + done.usage.outputTokens,
         },
-        _metadata: metadata,
+        _metadata: { ...metadata, model: done.model },
       },
       200,
     );

@@ -14,8 +14,9 @@ export interface StartedChat {
 
 /**
  * Starts a chat turn for a GAIA route: the engine's refusals become GAIA errors (unknown, foreign or deleted
- * conversation → 404 `Conversation not found`; unknown model or persona → 400), and the turn is aborted when the
- * client goes away.
+ * conversation → 404 `Conversation not found`; unknown persona, or one the caller may not see → 404 `Persona not
+ * found`), and the turn is aborted when the client goes away. GAIA clients name models of their own: `model` is a
+ * preference, and one this deployment does not serve is answered by the default (the engine logs it).
  */
 export async function startGaiaChat(
   c: Context<AppEnv>,
@@ -25,14 +26,14 @@ export async function startGaiaChat(
 ): Promise<StartedChat> {
   const completionId = `chat-${crypto.randomUUID()}`;
   try {
-    const events = await deps.engine.start({ ...request, signal: c.req.raw.signal, requestId: completionId });
+    const events = await deps.engine.start({ ...request, modelPolicy: 'preference', signal: c.req.raw.signal, requestId: completionId });
     return { completionId, events };
   } catch (err) {
     if (err instanceof ChatRequestError) {
       if (err.kind === 'conversation_not_found') throw new GaiaError(404, 'Conversation not found');
-      // GAIA's errors never name models: point at the list instead.
-      if (err.kind === 'unknown_model') throw new GaiaError(400, 'Unknown model: GET /api/v1/models lists the models you can use', { key });
-      throw new GaiaError(400, 'Unknown persona: GET /api/v1/chat/personas lists them', { key });
+      if (err.kind === 'unknown_persona') throw new GaiaError(404, 'Persona not found', { key });
+      // Not reached with a preference; GAIA's errors never name models in any case.
+      throw new GaiaError(400, 'Unknown model: GET /api/v1/models lists the models you can use', { key });
     }
     throw err;
   }

@@ -13,7 +13,8 @@ const timingMetadata = (t: Timings) => ({
 });
 
 /**
- * GAIA's v1 stream (§7.1): conversation metadata, OpenAI `chat.completion.chunk`s cut at word boundaries, tool
+ * GAIA's v1 stream (§7.1): conversation metadata, OpenAI `chat.completion.chunk`s cut at word boundaries (their
+ * `model` is the model answering, also after a fallback), tool
  * events, timing metadata, `{"type":"done","finish_reason":"stop"}`, then the literal `[DONE]`. A failure after the
  * start becomes GAIA's error chunk, then `[DONE]`.
  */
@@ -34,6 +35,9 @@ export async function* gaiaV1Stream(events: AsyncIterable<ChatEvent>, completion
         created = event.created;
         model = event.model;
         yield { type: 'metadata', conversation_id: event.conversationId, model: UNIFIED_MODEL, timestamp: event.created };
+        break;
+      case 'model':
+        model = event.model;
         break;
       case 'text': {
         const text = chunker.push(event.text);

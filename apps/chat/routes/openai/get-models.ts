@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { requirePermission } from '../../../../lib/auth/middleware.ts';
-import { authErrorResponses, errorResponses } from '../../../../lib/errors/envelope.ts';
+import { authErrorResponses } from '../../../../lib/errors/envelope.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import { json } from '../../../../lib/openapi/json.ts';
 import type { ChatDeps } from '../../deps.ts';
+import { openAiErrorResponses } from './errors.ts';
 import { ModelListSchema } from './schemas.ts';
 
 export const listModelsRoute = createRoute({
@@ -13,7 +14,7 @@ export const listModelsRoute = createRoute({
   tags: ['openai'],
   summary: 'The models callers may choose (OpenAI-compatible): `<provider>/<model>`, the offline `local/gaia-local` always',
   middleware: [requirePermission('chat:read')] as const,
-  responses: { 200: json(ModelListSchema, 'The models'), ...errorResponses, ...authErrorResponses },
+  responses: { 200: json(ModelListSchema, 'The models'), 401: authErrorResponses[401], 403: openAiErrorResponses[403], 500: openAiErrorResponses[500] },
 });
 
 const STARTED = Math.floor(Date.now() / 1000);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { principalOf, requirePermission } from '../../../../lib/auth/middleware.ts';
 import { ApiError } from '../../../../lib/errors/api-error.ts';
-import { authErrorResponses, errorResponses } from '../../../../lib/errors/envelope.ts';
+import { authErrorResponses } from '../../../../lib/errors/envelope.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import { jsonBody } from '../../../../lib/openapi/json.ts';
 import { sseResponse } from '../../../../lib/sse/sse.ts';
@@ -9,6 +9,7 @@ import type { ChatDeps } from '../../deps.ts';
 import { ChatRequestError, MAX_MESSAGE_CHARS } from '../../engine/engine.ts';
 import type { ChatEvent } from '../../engine/events.ts';
 import type { ToolCall } from '../../engine/types.ts';
+import { modelNotFound, openAiErrorResponses } from './errors.ts';
 import { ChatCompletionBodySchema, clientToolsOf, promptOf } from './schemas.ts';
 
 export const postChatCompletionsRoute = createRoute({
@@ -19,7 +20,8 @@ export const postChatCompletionsRoute = createRoute({
   summary: 'OpenAI-compatible chat completions (streaming and not, tools passed through); each call is kept as a conversation',
   description:
     'Works with the official OpenAI SDKs pointed at `<gateway>/v1` with a GAIA API key. The `messages` are the prompt. ' +
-    "Without `tools` the platform's own tools (knowledge base, MCP) may be used; with `tools`, tool calls come back to the client.",
+    "Without `tools` the platform's own tools (knowledge base, MCP) may be used; with `tools`, tool calls come back to the client. " +
+    'Strict about `model`: one not served here is OpenAI’s 404 `model_not_found`. Errors come in OpenAI’s shape.',
   middleware: [requirePermission('chat:write')] as const,
   request: { body: jsonBody(ChatCompletionBodySchema) },
   responses: {
@@ -27,9 +29,8 @@ export const postChatCompletionsRoute = createRoute({
       description: 'A chat.completion, or a stream of chat.completion.chunk events ending with [DONE]',
       content: { 'application/json': { schema: z.object({}).passthrough() }, 'text/event-stream': { schema: z.string() } },
     },
-    404: { description: 'Unknown model or conversation' },
-    ...errorResponses,
-    ...authErrorResponses,
+    ...openAiErrorResponses,
+    401: authErrorResponses[401],
   },
 });
 
@@ -75,7 +76,8 @@ export function registerChatCompletions(app: OpenAPIHono<AppEnv>, deps: ChatDeps
       });
     } catch (err) {
       if (err instanceof ChatRequestError) {
-        throw new ApiError(err.kind === 'unknown_persona' ? 'BAD_REQUEST' : 'NOT_FOUND', err.kind === 'unknown_model' ? `The model ${body.model} does not exist` : err.message);
+        if (err.kind === 'unknown_model') throw modelNotFound(body.model);
+        throw new ApiError('NOT_FOUND', err.message);
       }
       throw err;
     }
@@ -139,7 +141,7 @@ async function* openAiStream(
       yield '[DONE]';
       return;
     } else if (event.type === 'error') {
-      yield { error: { message: event.message, type: 'server_error', code: 'stream_interrupted' } };
+      yield { error: { message: event.message, type: 'server_error', param: null, code: 'stream_interrupted' } };
       yield '[DONE]';
       return;
     }

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { ChatDeps } from '../../deps.ts';
-import { listPersonas } from '../../store/personas.ts';
+import { listPersonas, personaViewer } from '../../store/personas.ts';
 import { GaiaDetailSchema, GaiaValidationErrorSchema } from '../conversations/schemas.ts';
 import { gaiaCaller } from '../gaia/permissions.ts';
 import { GaiaPersonaSchema, toGaiaPersona } from './schemas.ts';
@@ -22,7 +22,7 @@ export const listGaiaPersonasRoute = createRoute({
   path: '/chat/personas',
   operationId: 'listGaiaPersonas',
   tags: ['gaia'],
-  summary: 'GAIA: the personas (seeded first)',
+  summary: 'GAIA: the personas the caller may see: the public ones (seeded first) and their own; admins see all',
   request: { query: PersonaListQuerySchema },
   responses: {
     200: { description: 'The personas', content: { 'application/json': { schema: GaiaPersonaListSchema } } },
@@ -31,11 +31,12 @@ export const listGaiaPersonasRoute = createRoute({
   },
 });
 
-/** `GET /api/v1/chat/personas[?active_only=true|false]`. */
+/** `GET /api/v1/chat/personas[?active_only=true|false]`: public personas and the caller's own (an admin's: every one). */
 export function registerListGaiaPersonas(router: OpenAPIHono<AppEnv>, deps: ChatDeps): void {
   router.openapi(listGaiaPersonasRoute, async (c) => {
-    gaiaCaller(c, 'chat:read');
-    const personas = await listPersonas(deps.store, { activeOnly: c.req.valid('query').active_only ?? true });
+    const principal = gaiaCaller(c, 'chat:read');
+    const activeOnly = c.req.valid('query').active_only ?? true;
+    const personas = await listPersonas(deps.store, { activeOnly, viewer: personaViewer(principal) });
     return c.json(
       { success: true as const, total: personas.length, message: 'Personas retrieved successfully', personas: personas.map(toGaiaPersona) },
       200,

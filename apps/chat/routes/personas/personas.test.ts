@@ -16,7 +16,7 @@ const GAIA_KEYS = [
   'system_prompt',
   'updated_at',
 ];
-const DETAIL_KEYS = [...GAIA_KEYS, 'allowed_tools', 'default_model'].sort();
+const DETAIL_KEYS = [...GAIA_KEYS, 'allowed_tools', 'default_model', 'visibility'].sort();
 const FORBIDDEN = { detail: 'Not enough permissions' };
 
 interface PersonaList {
@@ -85,16 +85,16 @@ describe.each(dbBackends())('GAIA personas on $name', ({ create }) => {
     expect(Object.keys(body.persona).sort()).toEqual(GAIA_KEYS);
     expect(body.persona).toMatchObject({ name: 'Pirate', created_by: alice, is_active: true, personality_traits: { salty: true }, capabilities: {} });
 
-    const detail = await t.call('GET', `/api/v1/chat/personas/${body.persona.id}`, { user: bob });
+    const detail = await t.call('GET', `/api/v1/chat/personas/${body.persona.id}`, { user: alice });
     expect(detail.status).toBe(200);
     const { persona } = (await detail.json()) as { persona: PersonaDetail };
     expect(Object.keys(persona).sort()).toEqual(DETAIL_KEYS);
-    expect(persona).toMatchObject({ allowed_tools: ['kb_*'], default_model: 'openai/gpt-4o-mini' });
+    expect(persona).toMatchObject({ allowed_tools: ['kb_*'], default_model: 'openai/gpt-4o-mini', visibility: 'private' });
   });
 
-  it('answers 409 for a taken name (case-insensitive) and 422 for invalid bodies', async () => {
+  it('answers 409 for a name the caller already has (case-insensitive) and 422 for invalid bodies', async () => {
     await createAs(alice);
-    const dup = await t.call('POST', '/api/v1/chat/personas', { user: bob, json: { ...pirate, name: 'PIRATE' } });
+    const dup = await t.call('POST', '/api/v1/chat/personas', { user: alice, json: { ...pirate, name: 'PIRATE' } });
     expect(dup.status).toBe(409);
     expect(await dup.json()).toEqual({ detail: 'A persona named "PIRATE" already exists' });
 
@@ -122,21 +122,20 @@ describe.each(dbBackends())('GAIA personas on $name', ({ create }) => {
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ detail: 'Persona not found' });
     }
-    const mu = (await getPersonaByName(t.store, 'Mu'))!;
+    const mu = (await getPersonaByName(t.store, 'Mu', null))!;
     await updatePersona(t.store, mu.id, { isActive: false });
     const res = await t.call('GET', `/api/v1/chat/personas/${mu.id}`, { user: alice });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { persona: PersonaDetail }).persona).toMatchObject({ name: 'Mu', is_active: false, allowed_tools: null });
   });
 
-  it('PUT: the creator or an admin may change a persona, others get 403; seeded ones only admins', async () => {
+  it('PUT: the owner or an admin may change a persona, others do not see it (404); seeded ones only admins', async () => {
     const created = await createAs(alice);
     const path = `/api/v1/chat/personas/${created.id}`;
     const update = { description: 'Yo ho', allowed_tools: [], default_model: 'anthropic/claude-haiku', is_active: false };
 
     const byBob = await t.call('PUT', path, { user: bob, json: update });
-    expect(byBob.status).toBe(403);
-    expect(await byBob.json()).toEqual(FORBIDDEN);
+    expect(byBob.status).toBe(404);
 
     const byAlice = await t.call('PUT', path, { user: alice, json: update });
     expect(byAlice.status).toBe(200);
@@ -155,25 +154,26 @@ describe.each(dbBackends())('GAIA personas on $name', ({ create }) => {
     expect(byAdmin.status).toBe(200);
     expect(((await byAdmin.json()) as { persona: PersonaDetail }).persona).toMatchObject({ allowed_tools: null, default_model: null });
 
-    const mu = (await getPersonaByName(t.store, 'Mu'))!;
+    const mu = (await getPersonaByName(t.store, 'Mu', null))!;
     const seededByUser = await t.call('PUT', `/api/v1/chat/personas/${mu.id}`, { user: alice, json: { description: 'hacked' } });
     expect(seededByUser.status).toBe(403);
     const seededByAdmin = await t.call('PUT', `/api/v1/chat/personas/${mu.id}`, { user: admin, roles: ['admin'], json: { description: 'Still Mu' } });
     expect(seededByAdmin.status).toBe(200);
 
-    const rename = await t.call('PUT', path, { user: alice, json: { name: 'mu' } });
+    await createAs(alice, { ...pirate, name: 'Parrot' });
+    const rename = await t.call('PUT', path, { user: alice, json: { name: 'parrot' } });
     expect(rename.status).toBe(409);
-    expect(await rename.json()).toEqual({ detail: 'A persona named "mu" already exists' });
+    expect(await rename.json()).toEqual({ detail: 'A persona named "parrot" already exists' });
     const unknown = await t.call('PUT', `/api/v1/chat/personas/${crypto.randomUUID()}`, { user: admin, roles: ['admin'], json: {} });
     expect(unknown.status).toBe(404);
     const invalid = await t.call('PUT', path, { user: alice, json: { is_active: 'yes' } });
     expect(invalid.status).toBe(422);
   });
 
-  it('DELETE: 204 for the creator or an admin; a seeded persona is only deactivated, and only by an admin', async () => {
+  it('DELETE: 204 for the owner or an admin; a seeded persona is only deactivated, and only by an admin', async () => {
     const created = await createAs(alice);
     const path = `/api/v1/chat/personas/${created.id}`;
-    expect((await t.call('DELETE', path, { user: bob })).status).toBe(403);
+    expect((await t.call('DELETE', path, { user: bob })).status).toBe(404);
     const res = await t.call('DELETE', path, { user: alice });
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
@@ -183,7 +183,7 @@ describe.each(dbBackends())('GAIA personas on $name', ({ create }) => {
     const other = await createAs(bob, { ...pirate, name: 'Other' });
     expect((await t.call('DELETE', `/api/v1/chat/personas/${other.id}`, { user: admin, roles: ['admin'] })).status).toBe(204);
 
-    const mu = (await getPersonaByName(t.store, 'Mu'))!;
+    const mu = (await getPersonaByName(t.store, 'Mu', null))!;
     expect((await t.call('DELETE', `/api/v1/chat/personas/${mu.id}`, { user: alice })).status).toBe(403);
     expect((await t.call('DELETE', `/api/v1/chat/personas/${mu.id}`, { user: admin, roles: ['admin'] })).status).toBe(204);
     const after = await t.call('GET', `/api/v1/chat/personas/${mu.id}`, { user: alice });

@@ -4,7 +4,7 @@ import type { ChatDeps } from '../../deps.ts';
 import { createPersona } from '../../store/personas.ts';
 import { GaiaDetailSchema, GaiaValidationErrorSchema } from '../conversations/schemas.ts';
 import { gaiaCaller } from '../gaia/permissions.ts';
-import { withNameConflicts } from './access.ts';
+import { assertMaySetVisibility, withNameConflicts } from './access.ts';
 import { GaiaPersonaSchema, NewPersonaBodySchema, personaEnvelope, toGaiaPersona } from './schemas.ts';
 
 export const GaiaCreatedPersonaSchema = personaEnvelope(GaiaPersonaSchema, 'GaiaCreatedPersona');
@@ -14,12 +14,12 @@ export const createGaiaPersonaRoute = createRoute({
   path: '/chat/personas',
   operationId: 'createGaiaPersona',
   tags: ['gaia'],
-  summary: 'GAIA: create a persona (optionally with our `allowed_tools` / `default_model`)',
+  summary: 'GAIA: create a persona of the caller, private unless an admin shares it (optionally with our `allowed_tools` / `default_model` / `visibility`)',
   request: { body: { required: true, content: { 'application/json': { schema: NewPersonaBodySchema } } } },
   responses: {
     200: { description: 'The new persona (GAIA answers 200, not 201)', content: { 'application/json': { schema: GaiaCreatedPersonaSchema } } },
-    403: { description: 'The caller may not write chat data', content: { 'application/json': { schema: GaiaDetailSchema } } },
-    409: { description: 'A persona with this name exists', content: { 'application/json': { schema: GaiaDetailSchema } } },
+    403: { description: 'The caller may not write chat data, or (not an admin) asked for a public persona', content: { 'application/json': { schema: GaiaDetailSchema } } },
+    409: { description: 'The caller (or, for a public persona, the public ones) has a persona of this name', content: { 'application/json': { schema: GaiaDetailSchema } } },
     422: { description: 'Missing or invalid field', content: { 'application/json': { schema: GaiaValidationErrorSchema } } },
   },
 });
@@ -29,6 +29,7 @@ export function registerCreateGaiaPersona(router: OpenAPIHono<AppEnv>, deps: Cha
   router.openapi(createGaiaPersonaRoute, async (c) => {
     const principal = gaiaCaller(c, 'chat:write');
     const body = c.req.valid('json');
+    assertMaySetVisibility(principal, body.visibility);
     const persona = await withNameConflicts(() =>
       createPersona(
         deps.store,
@@ -40,6 +41,7 @@ export function registerCreateGaiaPersona(router: OpenAPIHono<AppEnv>, deps: Cha
           capabilities: body.capabilities,
           allowedTools: body.allowed_tools,
           defaultModel: body.default_model,
+          visibility: body.visibility ?? 'private',
         },
         principal.userId,
       ),

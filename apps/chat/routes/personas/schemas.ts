@@ -19,13 +19,18 @@ export const GaiaPersonaSchema = z
   .openapi('GaiaPersona');
 export type GaiaPersona = z.infer<typeof GaiaPersonaSchema>;
 
-/** Our sibling routes' persona: GAIA's plus the tools it may use and its default model. */
+const VisibilitySchema = z
+  .enum(['private', 'public'])
+  .openapi({ description: '`private`: its owner and admins see it; `public`: everyone (only admins make a persona public)' });
+
+/** Our sibling routes' persona: GAIA's plus the tools it may use, its default model and who sees it. */
 export const PersonaDetailSchema = GaiaPersonaSchema.extend({
   allowed_tools: z
     .array(z.string())
     .nullable()
     .openapi({ description: 'Tool names or patterns (`kb_*`, `<server>__*`); null = every tool, [] = none' }),
   default_model: z.string().nullable().openapi({ description: '`<provider>/<model>` used when a request names none' }),
+  visibility: VisibilitySchema,
 }).openapi('PersonaDetail');
 export type PersonaDetail = z.infer<typeof PersonaDetailSchema>;
 
@@ -37,7 +42,12 @@ export const PersonaParamsSchema = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'Persona id (UUID)' }),
 });
 
-export const PersonaNameSchema = z.string().trim().min(1).max(100).openapi({ description: '1..100 characters, unique (case-insensitively)' });
+export const PersonaNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .openapi({ description: '1..100 characters, unique (case-insensitively) among its owner’s personas, or among the public ones' });
 const ObjectSchema = z.record(z.string(), z.unknown());
 const AllowedToolsSchema = z
   .array(z.string().min(1).max(200))
@@ -56,6 +66,7 @@ export const NewPersonaBodySchema = z
     capabilities: ObjectSchema.optional(),
     allowed_tools: AllowedToolsSchema.optional(),
     default_model: DefaultModelSchema.optional(),
+    visibility: VisibilitySchema.optional().openapi({ description: 'Our extension: default `private` (`public` needs chat:admin)' }),
   })
   .openapi('GaiaNewPersona');
 export type NewPersonaBody = z.infer<typeof NewPersonaBodySchema>;
@@ -71,6 +82,7 @@ export const PersonaUpdateBodySchema = z
     allowed_tools: AllowedToolsSchema.optional(),
     default_model: DefaultModelSchema.optional(),
     is_active: z.boolean().optional(),
+    visibility: VisibilitySchema.optional(),
   })
   .openapi('PersonaUpdate');
 export type PersonaUpdateBody = z.infer<typeof PersonaUpdateBodySchema>;
@@ -93,7 +105,7 @@ export function toGaiaPersona(persona: Persona): GaiaPersona {
   };
 }
 
-/** Our persona detail: GAIA's keys plus `allowed_tools` and `default_model`. */
+/** Our persona detail: GAIA's keys plus `allowed_tools`, `default_model` and `visibility`. */
 export function toPersonaDetail(persona: Persona): PersonaDetail {
-  return { ...toGaiaPersona(persona), allowed_tools: persona.allowedTools, default_model: persona.defaultModel };
+  return { ...toGaiaPersona(persona), allowed_tools: persona.allowedTools, default_model: persona.defaultModel, visibility: persona.visibility };
 }

@@ -6,10 +6,12 @@ import type { KbDeps } from '../../deps.ts';
 import { contextFor } from '../../docs/operations.ts';
 import { callerAccess } from '../caller.ts';
 import { json, jsonBody } from '../schemas.ts';
+import { MatchSchema } from '../search/search-kb.ts';
 
 export const ContextBodySchema = z
   .object({
     query: z.string().trim().min(1).max(2000).optional().openapi({ description: 'What the passages should be about' }),
+    match: MatchSchema.optional(),
     path: z.string().min(1).max(512).optional().openapi({ description: "Or: one document's passages, in order" }),
     max_tokens: z.number().int().min(50).max(32_000).default(2000).openapi({ description: 'Budget for all passages (≈ 4 characters a token)' }),
   })
@@ -54,6 +56,7 @@ export function registerPostContext(app: OpenAPIHono<AppEnv>, deps: KbDeps): voi
     const result = await contextFor(deps.ops, await callerAccess(c, deps), {
       maxTokens: body.max_tokens,
       ...(body.query ? { query: body.query } : {}),
+      ...(body.match ? { match: body.match } : {}),
       ...(body.path ? { path: body.path } : {}),
     });
     return c.json(

@@ -10,12 +10,20 @@ import { isNamespace } from '../../docs/paths.ts';
 import { callerAccess } from '../caller.ts';
 import { json } from '../schemas.ts';
 
+/** How full text matches a query's words (the full-text half of hybrid too; semantic search ignores it). */
+export const MatchSchema = z.enum(['all', 'any']).openapi({
+  description:
+    '`all` (default): a web search — every word, `"phrases"`, `or`, `-exclude`. `any`: any of the meaningful words ' +
+    '(stop words dropped), passages with more of them (and in titles or headings) first — for questions in natural language',
+});
+
 export const SearchQuerySchema = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
   mode: z
     .enum(['fulltext', 'semantic', 'hybrid'])
     .optional()
     .openapi({ description: 'Default: hybrid when semantic search is available, else fulltext' }),
+  match: MatchSchema.optional(),
   namespace: z.string().max(200).optional().openapi({ description: '`shared`, `users/<id>` or `teams/<id>`' }),
   path: z.string().max(512).optional().openapi({ description: 'Only documents under this folder' }),
   tag: z
@@ -29,6 +37,7 @@ export const SearchResultSchema = z
   .object({
     query: z.string(),
     mode: z.enum(['fulltext', 'semantic', 'hybrid']),
+    match: MatchSchema,
     results: z.array(
       z.object({
         path: z.string(),
@@ -79,9 +88,11 @@ export function registerSearchKb(app: OpenAPIHono<AppEnv>, deps: KbDeps): void {
     const pathPrefix = query.path ? validPath(query.path, 'dir') : '';
     const mode = query.mode ?? (deps.kb.runtime().semantic ? 'hybrid' : 'fulltext');
     const tags = tagsOf(query.tag);
+    const match = query.match ?? 'all';
     const hits = await searchKb(deps.ops, await callerAccess(c, deps), {
       q: query.q,
       mode,
+      match,
       limit: query.limit,
       ...(query.namespace ? { namespace: query.namespace } : {}),
       ...(pathPrefix ? { pathPrefix: `${pathPrefix}/` } : {}),
@@ -91,6 +102,7 @@ export function registerSearchKb(app: OpenAPIHono<AppEnv>, deps: KbDeps): void {
       {
         query: query.q,
         mode,
+        match,
         results: hits.map(({ lineStart, lineEnd, ...hit }) => ({ ...hit, line_start: lineStart, line_end: lineEnd })),
         took_ms: Math.round((performance.now() - started) * 10) / 10,
       },

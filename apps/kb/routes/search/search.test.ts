@@ -7,7 +7,7 @@ import { createKbTestApp, type KbTestApp, kbUser } from '../../testing/kb-app.ts
 const user = kbUser(['user']);
 const admin = kbUser(['kb_admin']);
 const editor = kbUser(['kb_editor']);
-type Results = { mode: string; results: { path: string; heading: string; snippet: string; line_start: number; line_end: number }[] };
+type Results = { mode: string; match: string; results: { path: string; heading: string; snippet: string; line_start: number; line_end: number }[] };
 
 /** Search modes, status and reindex on embedded PGlite with pgvector and a fake OpenAI embeddings server. */
 describe('kb search with embeddings', () => {
@@ -57,6 +57,26 @@ describe('kb search with embeddings', () => {
     const under = await search('q=production&mode=fulltext&path=shared/ops');
     expect(new Set(under.results.map((r) => r.path))).toEqual(new Set(['shared/ops/deploy.md', 'shared/ops/oncall.md']));
     expect((await search('q=production&mode=fulltext')).results[0]?.snippet).toContain('<mark>');
+  });
+
+  it('matches any of a question’s words with match=any (full-text, and in the context for chat)', async () => {
+    const question = encodeURIComponent('Who approves production releases?');
+    const all = await search(`q=${question}&mode=fulltext`);
+    expect([all.match, all.results]).toEqual(['all', []]);
+    const any = await search(`q=${question}&mode=fulltext&match=any`);
+    expect(any.match).toBe('any');
+    expect(any.results[0]).toMatchObject({ path: 'shared/ops/deploy.md', heading: 'Deploying › Production' });
+    expect(any.results[0]!.snippet).toContain('<mark>Production</mark>');
+
+    const bad = await t.call(user, 'GET', `/api/v1/kb/search?q=${question}&match=some`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+
+    const context = await t.call(user, 'POST', '/api/v1/kb/context', { query: 'Who approves production releases?', match: 'any' });
+    expect(context.status).toBe(200);
+    const { passages } = (await context.json()) as { passages: { path: string; heading: string }[] };
+    expect(passages).toContainEqual(expect.objectContaining({ path: 'shared/ops/deploy.md', heading: 'Deploying › Production' }));
+    expect((await t.call(user, 'POST', '/api/v1/kb/context', { query: 'x', match: 'some' })).status).toBe(400);
   });
 
   it('shows the index in the status, and reindexes with progress events', async () => {
