@@ -43,3 +43,31 @@ export async function dropSchema(db: Db, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Refusing to drop oddly named schema "${schema}"`);
   await db.exec(`drop schema if exists "${schema}" cascade`);
 }
+
+/**
+ * A fresh PostgreSQL database on the server of `url` (for suites that need the services' fixed schemas — `auth`,
+ * `chat`, `kb`... — to themselves), and `drop()`, which removes it once its `db` is closed.
+ * @example const { db, drop } = await scratchDatabase(process.env.DATABASE_URL!); ...; await db.close(); await drop();
+ */
+export async function scratchDatabase(url: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const name = uniqueSchema('scratch');
+  const admin = createPostgresDb(url, { max: 1, connectTimeoutS: 5 });
+  try {
+    await admin.exec(`create database "${name}"`);
+  } finally {
+    await admin.close();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    db: createPostgresDb(target.toString(), { max: 4, connectTimeoutS: 5 }),
+    async drop() {
+      const again = createPostgresDb(url, { max: 1, connectTimeoutS: 5 });
+      try {
+        await again.exec(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await again.close();
+      }
+    },
+  };
+}
