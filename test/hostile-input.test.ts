@@ -157,6 +157,9 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
     if (template === '/api/v1/kb/move') Object.assign(body, { from: kbPath(), to: `users/${user.id}/moved.md` });
     if (template === '/api/v0.3/chat' || template === '/api/v1/chat') body.message = 'hello';
     if (template === '/api/v1/auth/admin/users/{id}/roles') body.roles = ['user'];
+    if (template === '/api/v1/kb/mcp') {
+      Object.assign(body, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'write', arguments: { path: kbPath(), content: 'x', query: 'x' } } });
+    }
     return {
       params: { id, user_id: user.id, path: kbPath() },
       query: { q: 'hostile' },

@@ -31,6 +31,9 @@ export function strictJsonBody(options: { maxDepth?: number } = {}): MiddlewareH
     } catch {
       throw new ApiError('INVALID_JSON', 'Request body is not valid UTF-8: send JSON text encoded as UTF-8');
     }
+    // Hono caches body promises (its `BodyCache` type says plain values): the validator's `c.req.json()` reads this
+    // text instead of decoding the bytes again.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

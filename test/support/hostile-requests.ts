@@ -244,14 +244,14 @@ const withKey = (text: string | undefined, member: string) => (!text || text ===
 const encodeQuery = (entries: [string, string][]) => entries.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join('&');
 
 /**
- * The baseline request of an operation (required fields only) as JSON text, or undefined when it has no JSON body.
- * @example baselineBody(op, doc, { body: { email } })
+ * The baseline body of an operation (required fields only, then `baseline.body`), or undefined when it reads no JSON
+ * (no JSON body declared and no `baseline.body` given: a route like MCP's reads JSON without declaring its schema).
  */
-export function baselineBody(operation: Operation, doc: OpenApiDocument, baseline: Baseline): Record<string, unknown> | undefined {
+function baselineBody(operation: Operation, doc: OpenApiDocument, baseline: Baseline): Record<string, unknown> | undefined {
   const schema = operation.requestBody?.content['application/json']?.schema;
-  if (!schema) return undefined;
-  const body = sample(schema, doc) as Record<string, unknown>;
-  return { ...body, ...baseline.body };
+  const given = baseline.body && Object.keys(baseline.body).length > 0 ? baseline.body : undefined;
+  if (!schema) return given && structuredClone(given);
+  return { ...(sample(schema, doc) as Record<string, unknown>), ...given };
 }
 
 /**
@@ -297,19 +297,20 @@ export function hostileRequests(template: string, method: string, operation: Ope
   if (!hasBody) return requests;
 
   const schema = operation.requestBody?.content['application/json']?.schema;
-  if (schema) {
-    const full = { ...(sample(schema, doc, true) as Record<string, unknown>), ...baseline.body };
+  const readsJson = body !== undefined;
+  if (readsJson) {
+    const full = { ...(schema ? (sample(schema, doc, true) as Record<string, unknown>) : {}), ...baseline.body };
     for (const path of leafPaths(full).filter((p) => p.length > 0)) {
       const template = JSON.stringify(withSlot(body, full, path));
       for (const v of FIELD_VALUES) push(`body ${path.join('.')}: ${v.label}`, basePath, jsonHeaders, fill(template, v), v.refuse);
     }
   }
   // Only a route that reads JSON must refuse what it cannot store; others may ignore the body.
-  for (const v of BODIES) push(v.label, basePath, { ...headers, 'content-type': v.type ?? 'application/json' }, v.body, Boolean(schema) && v.refuse);
+  for (const v of BODIES) push(v.label, basePath, { ...headers, 'content-type': v.type ?? 'application/json' }, v.body, readsJson && v.refuse);
   push('wrong content type', basePath, { ...headers, 'content-type': 'text/plain' }, bodyText ?? '{}');
   push('form content type', basePath, { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, 'a=b');
   push('no content type', basePath, headers, bodyText ?? '{}');
-  push('__proto__ key', basePath, jsonHeaders, withKey(bodyText, '"__proto__":{"isAdmin":true,"roles":["super_admin"]}'), Boolean(schema));
-  push('constructor.prototype key', basePath, jsonHeaders, withKey(bodyText, '"constructor":{"prototype":{"isAdmin":true}}'), Boolean(schema));
+  push('__proto__ key', basePath, jsonHeaders, withKey(bodyText, '"__proto__":{"isAdmin":true,"roles":["super_admin"]}'), readsJson);
+  push('constructor.prototype key', basePath, jsonHeaders, withKey(bodyText, '"constructor":{"prototype":{"isAdmin":true}}'), readsJson);
   return requests;
 }
