@@ -73,14 +73,18 @@ export function gaiaValidationHook(
 }
 
 /**
- * `onError` for GAIA routes: `GaiaError` as its body; malformed JSON as 400 `Invalid JSON body`; a shared layer's
- * 4xx `ApiError` (e.g. a body that is not UTF-8, or holds NUL) as `{"detail": "<message>"}` with its status; anything
- * else as 500 `Internal server error` (logged, never shown).
+ * `onError` for GAIA routes: `GaiaError` as its body; malformed JSON as 400 `Invalid JSON body`; an `ApiError` from
+ * a shared layer (a body that is not UTF-8 or holds NUL, too large, a service unavailable...) as
+ * `{"detail": "<message>"}` with its status and headers (its messages are written for callers; 5xx are logged);
+ * anything else as 500 `Internal server error` (logged, never shown).
  */
 export function gaiaOnError(options: { log?: (err: unknown, c: Context) => void } = {}): ErrorHandler {
   return function handleGaiaError(err, c) {
     if (err instanceof GaiaError) return c.json(err.body, err.status, err.headers);
-    if (err instanceof ApiError && err.status < 500) return c.json({ detail: err.message }, err.status, err.headers);
+    if (err instanceof ApiError) {
+      if (err.status >= 500) options.log?.(err, c);
+      return c.json({ detail: err.message }, err.status, err.headers);
+    }
     if (err instanceof HTTPException) {
       if (/malformed json/i.test(err.message)) return c.json({ detail: 'Invalid JSON body' }, 400);
       if (err.status === 415) return c.json({ detail: 'Unsupported Media Type' }, 415);

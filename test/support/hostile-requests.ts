@@ -107,7 +107,9 @@ const FIELD_VALUES: HostileValue[] = [
 ];
 
 /** Whole bodies, sent with `content-type: application/json` unless said otherwise. */
-const BODIES: { label: string; body: string | Uint8Array; type?: string; refuse?: boolean }[] = [
+const BODIES: { label: string; body: string | Uint8Array; type?: string; refuse?: boolean; headers?: Record<string, string> }[] = [
+  // The gateway refuses it from the header alone (413), before reading anything.
+  { label: 'declared 64 MB body', body: '{}', headers: { 'content-length': String(64 * ONE_MB) } },
   { label: 'empty body', body: '' },
   { label: 'whitespace body', body: '  \n' },
   { label: 'array body', body: '[]' },
@@ -306,7 +308,7 @@ export function hostileRequests(template: string, method: string, operation: Ope
     }
   }
   // Only a route that reads JSON must refuse what it cannot store; others may ignore the body.
-  for (const v of BODIES) push(v.label, basePath, { ...headers, 'content-type': v.type ?? 'application/json' }, v.body, readsJson && v.refuse);
+  for (const v of BODIES) push(v.label, basePath, { ...headers, 'content-type': v.type ?? 'application/json', ...v.headers }, v.body, readsJson && v.refuse);
   push('wrong content type', basePath, { ...headers, 'content-type': 'text/plain' }, bodyText ?? '{}');
   push('form content type', basePath, { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, 'a=b');
   push('no content type', basePath, headers, bodyText ?? '{}');
