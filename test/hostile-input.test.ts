@@ -38,12 +38,6 @@ interface Route {
   internal: boolean;
 }
 
-interface Finding {
-  where: string;
-  status: number;
-  body: string;
-}
-
 const backends = dbBackends();
 
 describe.each(backends)('hostile input on every route ($name)', ({ name, create }) => {
@@ -205,8 +199,9 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
 
   it('never answers 5xx, and answers errors in the route\'s format', async () => {
     const started = performance.now();
-    const findings: Finding[] = [];
+    const findings: string[] = [];
     let sent = 0;
+    let refused = 0;
     for (const route of routes) {
       const baseline = baselineFor(route);
       // The KB document the kb routes read, write and move is (re)written before each of them.
@@ -226,18 +221,23 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
         const res = await send(route, request, token);
         sent++;
         const text = await res.text();
-        if (res.status >= 500) findings.push({ where, status: res.status, body: text.slice(0, 300) });
-        else if (request.refuse && res.status !== 400) findings.push({ where: `${where} (expected 400)`, status: res.status, body: text.slice(0, 300) });
-        else if (res.status >= 400) {
-          const problem = formatProblem(route, text);
-          if (problem) findings.push({ where: `${where} (${problem})`, status: res.status, body: text.slice(0, 300) });
-        }
+        const problem =
+          res.status >= 500
+            ? 'a 5xx'
+            : request.refuse && res.status !== 400
+              ? 'not refused with 400'
+              : res.status >= 400
+                ? formatProblem(route, text)
+                : undefined;
+        if (problem) findings.push(`${where}: ${problem} — ${res.status} ${text.slice(0, 200)}`);
+        else if (request.refuse) refused++;
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.info(`hostile input (${name}): ${sent} requests over ${routes.length} routes in ${seconds} s, ${findings.length} findings`);
-    if (process.env.HOSTILE_DUMP) (await import("node:fs")).writeFileSync(process.env.HOSTILE_DUMP, JSON.stringify(findings, null, 1));
     expect(routes.length).toBeGreaterThan(60);
+    // The credentials worked: the routes' own validation answered these, not the gateway's 401.
+    expect(refused).toBeGreaterThan(500);
     expect(findings).toEqual([]);
   }, 300_000);
 
