@@ -49,7 +49,7 @@ export function zodIssues(error: ZodError): { path: string; message: string }[] 
 
 /**
  * The NUL or unpaired surrogate in a validated query, path or header value, as a 400 `VALIDATION_FAILED` error
- * (JSON bodies are checked before parsing, by `strictJsonBody`). PostgreSQL cannot store such text.
+ * (JSON bodies are checked before validation, by `strictJsonBody`). PostgreSQL cannot store such text.
  * @example const refused = unstorableParameter(result); if (refused) throw refused;
  */
 export function unstorableParameter(result: { target?: string; data?: unknown }): ApiError | undefined {
