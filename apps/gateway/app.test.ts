@@ -164,9 +164,10 @@ describe('gateway middleware', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('rejects a body over the limit with 413, declared or streamed', async () => {
+  it('rejects a body over the limit with 413, declared or streamed, in the path\'s wire format', async () => {
     const echo = new Hono();
     echo.post('/api/v1/chat', async (c) => c.json({ received: (await c.req.arrayBuffer()).byteLength }));
+    echo.post('/v1/chat/completions', async (c) => c.json({ received: (await c.req.arrayBuffer()).byteLength }));
     const { app } = gateway({ services: { ...services, chat: inProcessClient('chat', (r) => echo.fetch(r)) } });
     // GAIA chat needs credentials at the gateway.
     const auth = bearer(await signUp(app));
@@ -182,7 +183,14 @@ describe('gateway middleware', () => {
       headers: { 'content-type': 'application/json', 'content-length': '2048', ...auth },
     });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    // GAIA's path: GAIA's {"detail"} (it was the envelope); our routes keep the envelope.
+    expect(await declared.json()).toEqual({ detail: 'Request body exceeds the limit of 1024 bytes' });
+    const ours = await app.request('/v1/chat/completions', {
+      method: 'POST',
+      body: 'x'.repeat(2048),
+      headers: { 'content-type': 'application/json', 'content-length': '2048', ...auth },
+    });
+    expect([ours.status, (await ours.json()).error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
 
     const chunks = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -197,7 +205,18 @@ describe('gateway middleware', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
-    expect((await streamed.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await streamed.json()).toEqual({ detail: 'Request body exceeds the limit of 1024 bytes' });
+  });
+
+  it("answers a service it cannot reach with 503 in the path's format: GAIA's {\"detail\"}, or the envelope", async () => {
+    const down = inProcessClient('chat', () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
+    const { app } = gateway({ services: { ...services, chat: down } });
+    const auth = bearer(await signUp(app));
+    const gaia = await app.request('/api/v1/conversations', { headers: auth });
+    // GAIA-API §2: 503 {"detail":"Service <name> unavailable"} (it was the envelope).
+    expect([gaia.status, await gaia.json()]).toEqual([503, { detail: 'Service chat unavailable' }]);
+    const ours = await app.request('/v1/models', { headers: auth });
+    expect([ours.status, (await ours.json()).error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
   });
 
   it('proxies GAIA paths to the owning service', async () => {

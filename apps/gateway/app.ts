@@ -2,10 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { defaultHook, notFound, onError } from '../../lib/errors/handler.ts';
 import { logThrown } from '../../lib/errors/log-error.ts';
+import { gaiaOnError } from '../../lib/gaia/errors.ts';
 import { requestId } from '../../lib/http/request-id.ts';
 import { accessLog } from '../../lib/logging/access-log.ts';
 import { registerReadyRoute } from '../../lib/openapi/system-routes.ts';
 import { createGatewayIdentity } from './auth/gateway-identity.ts';
+import { wireFormat } from './auth/paths.ts';
 import { responseCache } from './cache/response-cache.ts';
 import { watchServices } from './health/service-readiness.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -61,7 +63,11 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
     }),
   );
   app.use(responseCache({ kv: deps.kv, logger }));
-  app.onError(onError({ log: logThrown(logger) }));
+  // The gateway's own failures (body too large, service unavailable or late...) in the path's wire format.
+  const log = logThrown(logger);
+  const envelope = onError({ log });
+  const gaia = gaiaOnError({ log });
+  app.onError((err, c) => (wireFormat(c.req.path) === 'gaia' ? gaia : envelope)(err, c));
   app.notFound(notFound);
 
   registerGetRoot(app);

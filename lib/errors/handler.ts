@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { findInputProblem, formatInputPath } from '../http/input-text.ts';
 import { ApiError } from './api-error.ts';
 import { codeForStatus, ErrorCode } from './codes.ts';
 import { errorBody } from './envelope.ts';
@@ -48,12 +49,30 @@ export function zodIssues(error: ZodError): { path: string; message: string }[] 
 }
 
 /**
- * The zod-openapi `defaultHook`: a failed validation becomes a 400 envelope listing every issue.
+ * The NUL or unpaired surrogate in a validated query, path or header value, as a 400 `VALIDATION_FAILED` error
+ * (JSON bodies are checked before validation, by `strictJsonBody`). PostgreSQL cannot store such text.
+ * @example const refused = unstorableParameter(result); if (refused) throw refused;
+ */
+export function unstorableParameter(result: { target?: string; data?: unknown }): ApiError | undefined {
+  if (result.target === undefined || result.target === 'json') return undefined;
+  const problem = findInputProblem(result.data);
+  if (!problem) return undefined;
+  const path = formatInputPath(problem.path);
+  return new ApiError(ErrorCode.VALIDATION_FAILED, `Invalid request in ${result.target}: ${path}: ${problem.message}`, {
+    details: [{ path, message: problem.message }],
+  });
+}
+
+/**
+ * The zod-openapi `defaultHook`: a failed validation becomes a 400 envelope listing every issue; so does a query,
+ * path or header value with text PostgreSQL cannot store (NUL, unpaired surrogates), valid or not.
  */
 export function defaultHook(
-  result: { success: true } | { success: false; error: ZodError; target?: string },
+  result: ({ success: true } | { success: false; error: ZodError }) & { target?: string; data?: unknown },
   c: Context,
 ): Response | undefined {
+  const unstorable = unstorableParameter(result);
+  if (unstorable) return respond(c, unstorable);
   if (result.success) return undefined;
   const issues = zodIssues(result.error);
   const where = result.target ? ` in ${result.target}` : '';

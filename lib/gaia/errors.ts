@@ -2,6 +2,8 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { ApiError } from '../errors/api-error.ts';
+import { unstorableParameter } from '../errors/handler.ts';
 
 /**
  * An error on a GAIA-compatible route: GAIA clients read `{"detail": "<message>"}` (FastAPI's shape), or for
@@ -56,24 +58,33 @@ export function fastApiIssues(error: ZodError, location: string, input: unknown)
 const TARGET_LOCATION: Record<string, string> = { json: 'body', query: 'query', header: 'header', param: 'path', form: 'body', cookie: 'cookie' };
 
 /**
- * zod-openapi `defaultHook` for GAIA routes: validation failures answer 422 with FastAPI's list.
+ * zod-openapi `defaultHook` for GAIA routes: validation failures answer 422 with FastAPI's list; a query, path or
+ * header value with text PostgreSQL cannot store (NUL, unpaired surrogates) answers 400 `{"detail": "<why>"}`.
  */
 export function gaiaValidationHook(
-  result: { success: true } | { success: false; error: ZodError; target?: string; data?: unknown },
+  result: ({ success: true } | { success: false; error: ZodError }) & { target?: string; data?: unknown },
   c: Context,
 ): Response | undefined {
+  const unstorable = unstorableParameter(result);
+  if (unstorable) return c.json({ detail: unstorable.message }, 400);
   if (result.success) return undefined;
   const location = TARGET_LOCATION[result.target ?? 'json'] ?? 'body';
   return c.json({ detail: fastApiIssues(result.error, location, result.data) }, 422);
 }
 
 /**
- * `onError` for GAIA routes: `GaiaError` as its body; malformed JSON as 400 `Invalid JSON body`; anything else
- * as 500 `Internal server error` (logged, never shown).
+ * `onError` for GAIA routes: `GaiaError` as its body; malformed JSON as 400 `Invalid JSON body`; an `ApiError` from
+ * a shared layer (a body that is not UTF-8 or holds NUL, too large, a service unavailable...) as
+ * `{"detail": "<message>"}` with its status and headers (its messages are written for callers; 5xx are logged);
+ * anything else as 500 `Internal server error` (logged, never shown).
  */
 export function gaiaOnError(options: { log?: (err: unknown, c: Context) => void } = {}): ErrorHandler {
   return function handleGaiaError(err, c) {
     if (err instanceof GaiaError) return c.json(err.body, err.status, err.headers);
+    if (err instanceof ApiError) {
+      if (err.status >= 500) options.log?.(err, c);
+      return c.json({ detail: err.message }, err.status, err.headers);
+    }
     if (err instanceof HTTPException) {
       if (/malformed json/i.test(err.message)) return c.json({ detail: 'Invalid JSON body' }, 400);
       if (err.status === 415) return c.json({ detail: 'Unsupported Media Type' }, 415);

@@ -1,1 +1,2 @@
 export { type FastApiIssue, fastApiIssues, GaiaError, gaiaOnError, gaiaValidationHook } from './errors.ts';
+export { gaiaRouter } from './router.ts';

@@ -1,4 +1,4 @@
-export { createRouter, createServiceApp, type ServiceAppOptions } from './service-app.ts';
+export { createRouter, createServiceApp, type RouterOptions, type ServiceAppOptions } from './service-app.ts';
 export {
   healthRoute,
   ReadySchema,

@@ -94,6 +94,77 @@ describe('createServiceApp', () => {
     expect(logger.lines.join('\n')).not.toContain('hunter2');
   });
 
+  it('refuses bodies and parameters it cannot store or walk with a 400 envelope naming the field; the handler never runs', async () => {
+    const { app } = build();
+    const seen: string[] = [];
+    const search = createRoute({
+      method: 'get',
+      path: '/items/{id}',
+      request: { params: z.object({ id: z.string() }), query: z.object({ q: z.string().optional() }) },
+      responses: { 200: { description: 'ok' } },
+    });
+    app.openapi(search, (c) => {
+      seen.push(c.req.valid('query').q ?? '');
+      return c.json({ ok: true }, 200);
+    });
+    const bytes = (...parts: (string | number[])[]) =>
+      new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
+    const cases: [RequestInit & { path?: string }, string, string, string][] = [
+      [post('{"name":"a\\u0000b","qty":1}'), 'VALIDATION_FAILED', 'name', 'Invalid request body: name: must not contain NUL (\\u0000) characters'],
+      [post('{"name":"x","qty":1,"extra":{"deep":["\\udc00"]}}'), 'VALIDATION_FAILED', 'extra.deep.0', 'unpaired UTF-16 surrogates'],
+      [post(`{"name":"x","qty":1,"n":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 'VALIDATION_FAILED', 'n.0.0.….0.0', 'nest deeper than 64 levels'],
+      [post('{"name":"x","qty":1,"__proto__":{"admin":true}}'), 'VALIDATION_FAILED', '(root)', '"__proto__"'],
+      [{ ...post(''), body: bytes('{"name":"caf', [0xe9], '","qty":1}') }, 'INVALID_JSON', '', 'Request body is not valid UTF-8'],
+      [{ ...post('{}', 'application/json; charset=utf-8'), body: bytes('{"name":"', [0xc3, 0x28], '","qty":1}') }, 'INVALID_JSON', '', 'not valid UTF-8'],
+    ];
+    for (const [init, code, path, message] of cases) {
+      const res = await app.request('/items', init);
+      expect(res.status, message).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string; requestId: string; details?: { path: string }[] } };
+      expect(error, message).toMatchObject({ code, requestId: 'req-1' });
+      expect(error.message).toContain(message);
+      if (path) expect(error.details).toEqual([{ path, message: expect.any(String) }]);
+    }
+    for (const url of ['/items/1?q=a%00b', '/items/a%00b']) {
+      const res = await app.request(url);
+      expect(res.status, url).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^Invalid request in (query: q|param: id): must not contain NUL/);
+    }
+    expect(seen).toEqual([]);
+    expect((await app.request('/items/1?q=%E6%BC%A2%20%F0%9F%98%80%09')).status).toBe(200);
+    expect(seen).toEqual(['漢 😀\t']);
+  });
+
+  it('passes any other text through unchanged, keeps the bytes readable, and runs the route\'s own middleware first', async () => {
+    const { app } = build();
+    const route = createRoute({
+      method: 'put',
+      path: '/docs',
+      // Like chat's emptyJsonBody: replaces an empty body before anything reads it.
+      middleware: [
+        async (c, next) => {
+          if ((await c.req.raw.clone().text()) === '') c.req.raw = new Request(c.req.raw.url, { method: 'PUT', headers: c.req.raw.headers, body: '{"content":""}' });
+          await next();
+        },
+      ],
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ content: z.string() }) } } } },
+      responses: { 200: { description: 'ok' } },
+    });
+    app.openapi(route, async (c) => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      return c.json({ content: c.req.valid('json').content, text: await c.req.text(), bytes: bytes.length }, 200);
+    });
+    const content = '# Doc\n\ttabbed, é, 漢字, 😀, a literal \ufffd, \u0001 and "\\u0000" as text';
+    const body = JSON.stringify({ content });
+    const res = await app.request('/docs', { method: 'PUT', body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ content, text: body, bytes: new TextEncoder().encode(body).length });
+    const empty = await app.request('/docs', { method: 'PUT', body: '', headers: { 'content-type': 'application/json' } });
+    expect([empty.status, ((await empty.json()) as { content: string }).content]).toEqual([200, '']);
+  });
+
   it('answers unknown routes with a 404 envelope', async () => {
     const { app } = build();
     const res = await app.request('/nope');

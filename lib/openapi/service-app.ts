@@ -1,10 +1,11 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type OpenAPIHonoOptions, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { type AuthenticateServiceOptions, authenticateService } from '../auth/middleware.ts';
 import { defaultHook, notFound, onError } from '../errors/handler.ts';
 import { logThrown } from '../errors/log-error.ts';
 import type { AppEnv } from '../http/env.ts';
 import { requestId } from '../http/request-id.ts';
+import { strictJsonBody } from '../http/strict-json-body.ts';
 import { accessLog } from '../logging/access-log.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Readiness } from '../readiness/readiness.ts';
@@ -26,9 +27,31 @@ export interface ServiceAppOptions {
   use?: MiddlewareHandler<AppEnv>[];
 }
 
-/** A fresh router with the platform's validation hook, for route modules to register on. */
-export function createRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook });
+export interface RouterOptions {
+  /** How failed validation answers. Default: the error envelope ({@link defaultHook}); GAIA routers pass theirs. */
+  defaultHook?: OpenAPIHonoOptions<AppEnv>['defaultHook'];
+}
+
+const declaresJsonBody = (route: RouteConfig) =>
+  Object.keys(route.request?.body?.content ?? {}).some((type) => /^application\/([\w.-]+\+)?json$/i.test(type));
+
+/**
+ * A fresh router for route modules to register on: the platform's validation hook (or `options.defaultHook`), and on
+ * every route that declares a JSON body, {@link strictJsonBody} after the route's own middleware and before its
+ * validators — so invalid UTF-8, NUL, unpaired surrogates, over-deep nesting and `__proto__` keys are refused in the
+ * route's error format, whoever registers the route.
+ * @example const router = createRouter({ defaultHook: gaiaValidationHook }); router.openapi(route, handler);
+ */
+export function createRouter(options: RouterOptions = {}): OpenAPIHono<AppEnv> {
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: options.defaultHook ?? defaultHook });
+  const register = router.openapi;
+  const guard = strictJsonBody();
+  router.openapi = ((route: RouteConfig, ...rest: unknown[]) => {
+    if (!declaresJsonBody(route)) return (register as (...args: unknown[]) => unknown)(route, ...rest);
+    const own: MiddlewareHandler[] = route.middleware === undefined ? [] : ([] as MiddlewareHandler[]).concat(route.middleware as MiddlewareHandler);
+    return (register as (...args: unknown[]) => unknown)({ ...route, middleware: [...own, guard] }, ...rest);
+  }) as typeof register;
+  return router;
 }
 
 /**

@@ -76,6 +76,18 @@ describe('kb MCP server', () => {
     await client.close();
   });
 
+  it('refuses tool arguments it cannot store (NUL, unpaired surrogates) with a 400 VALIDATION_FAILED, writing nothing', async () => {
+    const client = await connect(t, alice);
+    const head = await t.deps.kb.runtime().repo.head();
+    const path = `users/${alice.userId}/surrogate.md`;
+    // Before: a lone surrogate was written as U+FFFD, and a NUL query reached SQL (PostgreSQL's error came back).
+    await expect(client.callTool({ name: 'write', arguments: { path, content: 'half \ud800 pair' } })).rejects.toThrow(/VALIDATION_FAILED.*params.arguments.content: must not contain unpaired UTF-16 surrogates/);
+    await expect(client.callTool({ name: 'search', arguments: { query: 'quokka\u0000' } })).rejects.toThrow(/VALIDATION_FAILED.*params.arguments.query: must not contain NUL/);
+    expect(await t.deps.kb.runtime().repo.head()).toBe(head);
+    expect((await t.call(alice, 'GET', `/api/v1/kb/documents/${path}`)).status).toBe(404);
+    await client.close();
+  });
+
   it('refuses MCP without an identity (401) and answers GET with 405', async () => {
     const res = await t.app.request('/api/v1/kb/mcp', {
       method: 'POST',

@@ -1,5 +1,6 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { GaiaError, gaiaOnError, gaiaValidationHook } from '../../../../lib/gaia/errors.ts';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { GaiaError } from '../../../../lib/gaia/errors.ts';
+import { gaiaRouter } from '../../../../lib/gaia/router.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { AuthDeps } from '../../deps.ts';
 import { registerGaiaMe } from './get-me.ts';
@@ -33,12 +34,7 @@ const OPERATIONS: Record<string, 'GET' | 'POST'> = {
  * @example app.route('/api/v1/auth', createGaiaAuthRouter(deps, { prefix: '/api/v1/auth', operationSuffix: 'V1' }));
  */
 export function createGaiaAuthRouter(deps: AuthDeps, variant: GaiaAuthVariant): OpenAPIHono<AppEnv> {
-  const router = new OpenAPIHono<AppEnv>({ defaultHook: gaiaValidationHook });
-  router.onError(
-    gaiaOnError({
-      log: (err, c) => deps.logger.error('unhandled error', { requestId: c.get('requestId' as never) as string | undefined, err }),
-    }),
-  );
+  const router = gaiaRouter(deps.logger);
   registerGaiaLogin(router, deps, variant);
   registerGaiaRegister(router, deps, variant);
   registerGaiaRefresh(router, deps, variant);

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { beforeEach } from 'vitest';
 import type { Role } from '../../../../lib/auth/types.ts';
 import type { Db } from '../../../../lib/db/types.ts';
-import { gaiaOnError, gaiaValidationHook } from '../../../../lib/gaia/errors.ts';
+import { gaiaRouter } from '../../../../lib/gaia/router.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import { silentLogger } from '../../../../lib/logging/logger.ts';
 import type { ChatDeps } from '../../deps.ts';
@@ -27,12 +27,6 @@ export interface GaiaTestApp {
     path: string,
     options?: { user?: string; roles?: Role[]; json?: unknown; body?: string; headers?: Record<string, string> },
   ): Promise<Response>;
-}
-
-function gaiaRouter(): OpenAPIHono<AppEnv> {
-  const router = new OpenAPIHono<AppEnv>({ defaultHook: gaiaValidationHook });
-  router.onError(gaiaOnError());
-  return router;
 }
 
 /**

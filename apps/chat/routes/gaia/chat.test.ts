@@ -139,6 +139,33 @@ describe('GAIA chat routes', () => {
     const viewer = await t.call(chatUser(['kb_viewer']), 'POST', '/api/v1/chat', { message: 'hi' });
     expect([viewer.status, await viewer.json()]).toEqual([403, { detail: 'Not enough permissions' }]);
   });
+
+  it('answers 400 {"detail"} to deep nesting, NUL, unpaired surrogates and invalid UTF-8, storing nothing', async () => {
+    const who = chatUser();
+    const headers = { ...(await t.as(who)), 'content-type': 'application/json' };
+    const raw = (path: string, body: string | Uint8Array) => t.app.request(path, { method: 'POST', body: body as BodyInit, headers });
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const cases: [string, string | Uint8Array, RegExp][] = [
+      // Before: the 422 hook's JSON.stringify of the input overflowed the stack (500).
+      ['/api/v0.3/chat', deep, /nest deeper than 64 levels/],
+      ['/api/v1/chat', `{"message":"hi","messages":${deep}}`, /^Invalid request body: messages\..*nest deeper than 64 levels/],
+      // Before: PostgreSQL refused the NUL (500).
+      ['/api/v1/chat', JSON.stringify({ message: 'a\u0000b' }), /^Invalid request body: message: must not contain NUL/],
+      ['/api/v0.3/chat', JSON.stringify({ message: 'a\u0000b' }), /must not contain NUL/],
+      ['/api/v1/chat', '{"message":"half \\ud800 a pair"}', /unpaired UTF-16 surrogates/],
+      // Before: stored as U+FFFD.
+      ['/api/v1/chat', new Uint8Array([...new TextEncoder().encode('{"message":"ok'), 0xff, ...new TextEncoder().encode('"}')]), /not valid UTF-8/],
+    ];
+    for (const [path, body, detail] of cases) {
+      const res = await raw(path, body);
+      expect(res.status, String(detail)).toBe(400);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
+    }
+    const list = await t.call(who, 'GET', '/api/v1/conversations');
+    expect(((await list.json()) as { conversations: unknown[] }).conversations).toEqual([]);
+    const fine = await raw('/api/v1/chat', JSON.stringify({ message: 'Tabs\tnew\nlines, é, 漢字, 😀 and a literal \ufffd are text' }));
+    expect(fine.status).toBe(200);
+  });
 });
 
 describe('GAIA method rules', () => {

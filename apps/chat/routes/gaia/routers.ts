@@ -1,5 +1,6 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import { GaiaError, gaiaOnError, gaiaValidationHook } from '../../../../lib/gaia/errors.ts';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { GaiaError } from '../../../../lib/gaia/errors.ts';
+import { gaiaRouter } from '../../../../lib/gaia/router.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { Permission } from '../../../../lib/auth/types.ts';
 import type { ChatDeps } from '../../deps.ts';
@@ -13,12 +14,7 @@ const METHOD_PERMISSION: Record<string, Permission> = { GET: 'chat:read', HEAD: 
  * The caller's permission for the method is checked first, before any body is validated.
  */
 export function createGaiaRouter(deps: ChatDeps): OpenAPIHono<AppEnv> {
-  const router = new OpenAPIHono<AppEnv>({ defaultHook: gaiaValidationHook });
-  router.onError(
-    gaiaOnError({
-      log: (err, c) => deps.logger.error('unhandled error', { requestId: c.get('requestId' as never) as string | undefined, err }),
-    }),
-  );
+  const router = gaiaRouter(deps.logger);
   router.use(async function gaiaPermission(c, next) {
     gaiaCaller(c, METHOD_PERMISSION[c.req.method] ?? 'chat:write');
     await next();

@@ -109,7 +109,9 @@ describe.each(dbBackends())('kb documents on $name', (backend) => {
   it('refuses oversize (413), binary (415), bad front matter (400) and unknown namespaces (400)', async () => {
     const code = async (res: Response) => [res.status, ((await res.json()) as ErrorBody).error.code];
     expect(await code(await t.call(ada, 'PUT', own('big.md'), { content: 'x'.repeat(70 * 1024) }))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    expect(await code(await t.call(ada, 'PUT', own('bin.md'), { content: 'PNG\u0000\u0001\u0002' }))).toEqual([415, 'KB_BINARY_CONTENT']);
+    expect(await code(await t.call(ada, 'PUT', own('bin.md'), { content: 'PNG\u0001\u0002' }))).toEqual([415, 'KB_BINARY_CONTENT']);
+    // NUL is refused for every route by the shared body reading, before the document is looked at.
+    expect(await code(await t.call(ada, 'PUT', own('nul.md'), { content: 'PNG\u0000' }))).toEqual([400, 'VALIDATION_FAILED']);
     expect(await code(await t.call(ada, 'PUT', own('fm.md'), { content: '---\ntitle: [unclosed\n---\nbody' }))).toEqual([
       400,
       'KB_INVALID_FRONT_MATTER',

@@ -3,6 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { requirePermission } from '../../../../lib/auth/middleware.ts';
 import { authErrorResponses, errorResponses } from '../../../../lib/errors/envelope.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
+import { strictJsonBody } from '../../../../lib/http/strict-json-body.ts';
 import type { KbDeps } from '../../deps.ts';
 import { createKbMcpServer } from '../../mcp/server.ts';
 import { callerAccess } from '../caller.ts';
@@ -16,7 +17,8 @@ export const mcpRoute = createRoute({
   description:
     'JSON-RPC 2.0 messages per the Model Context Protocol. Each request is served by a server bound to the ' +
     "caller's identity, so every tool call is checked against the caller's namespaces.",
-  middleware: [requirePermission('kb:read')] as const,
+  // The JSON-RPC body is not declared (the transport parses it), so the platform's strict reading is added here.
+  middleware: [requirePermission('kb:read'), strictJsonBody()] as const,
   responses: {
     200: {
       description: 'JSON-RPC response (JSON or an SSE stream)',
@@ -34,7 +36,8 @@ export function registerMcp(app: OpenAPIHono<AppEnv>, deps: KbDeps): void {
     const server = createKbMcpServer(deps.ops, await callerAccess(c, deps));
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
-    const response = await transport.handleRequest(c.req.raw);
+    // strictJsonBody has consumed the request's stream: the transport reads the same bytes from a copy.
+    const response = await transport.handleRequest(new Request(c.req.raw, { body: await c.req.arrayBuffer() }));
     // Stateless: the JSON answer is complete, so the per-request server can go.
     void server.close();
     return response as never;
