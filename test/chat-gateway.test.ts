@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import OpenAI, { NotFoundError } from 'openai';
+import OpenAI, { AuthenticationError, NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_MARKER, NO_MODEL_CONFIGURED } from '../apps/chat/providers/local/api.ts';
 import { bearer, createApiKey, jsonRequest, signUp, type TestUser } from '../apps/gateway/auth/testing.ts';
@@ -105,9 +105,12 @@ describe('chat through the gateway', () => {
     expect((await client.models.list()).data.map((m) => m.id)).toContain('local/gaia-local');
     const completion = await client.chat.completions.create({ model: 'local/gaia-local', messages: [{ role: 'user', content: 'blue binder' }] });
     expect(completion.choices[0]!.message.content).toContain('swordfish');
-    await expect(new OpenAI({ apiKey: 'gaia_live_wrongwrongwrongwrongwrong', baseURL: "http://localhost:8666/v1", fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) }).models.list()).rejects.toMatchObject({
-      status: 401,
-    });
+    // The gateway's own refusal on /v1 is OpenAI's error body too: the SDK raises its AuthenticationError with a code.
+    const refused = await new OpenAI({ apiKey: 'gaia_live_wrongwrongwrongwrongwrong', baseURL: 'http://localhost:8666/v1', maxRetries: 0, fetch: async (url, init) => gw(new URL(String(url)).pathname, init as RequestInit) })
+      .models.list()
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(AuthenticationError);
+    expect(refused).toMatchObject({ status: 401, code: 'unauthenticated', type: 'invalid_request_error' });
   });
 
   it('takes GAIA’s model as a preference but keeps the OpenAI API strict (the SDK’s NotFoundError, code model_not_found)', async () => {

@@ -8,6 +8,7 @@ import { GATEWAY_SERVICE_PRINCIPAL } from '../lib/auth/types.ts';
 import { createPostgresDb } from '../lib/db/postgres.ts';
 import type { Db } from '../lib/db/types.ts';
 import { ErrorEnvelopeSchema } from '../lib/errors/envelope.ts';
+import { OpenAiErrorSchema } from '../lib/openai/errors.ts';
 import { createFreshDatabase, dbBackends } from '../lib/testing/db.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
 import { type Baseline, type HostileRequest, hostileRequests, ONE_MB, type OpenApiDocument, type Operation } from './support/hostile-requests.ts';
@@ -189,7 +190,10 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
     // MCP speaks JSON-RPC 2.0: its protocol errors are JSON-RPC error objects.
     const rpc = body as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
     if (route.template.endsWith('/mcp') && rpc.jsonrpc === '2.0' && typeof rpc.error?.code === 'number' && typeof rpc.error.message === 'string') return undefined;
-    const gaia = !route.internal && wireFormat(route.template) === 'gaia';
+    // The OpenAI-compatible routes answer as OpenAI does, so OpenAI's SDKs raise their own errors.
+    const format = route.internal ? 'envelope' : wireFormat(route.template);
+    if (format === 'openai') return OpenAiErrorSchema.safeParse(body).success ? undefined : "not OpenAI's error shape";
+    const gaia = format === 'gaia';
     if (!gaia) return ErrorEnvelopeSchema.safeParse(body).success ? undefined : 'not the error envelope';
     const { detail, error } = body as { detail?: unknown; error?: unknown };
     if (typeof detail === 'string') return undefined;
@@ -232,6 +236,11 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
                 : undefined;
         if (problem) findings.push(`${where}: ${problem} — ${res.status} ${text.slice(0, 200)}`);
         else if (request.refuse) refused++;
+      }
+      // Logging out, or presenting a rotated refresh token again, ends the session: sign in anew for the next route.
+      if (/\/auth\/(logout|refresh)$/.test(route.template)) {
+        await signIn(user);
+        await signIn(admin);
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -7,6 +7,7 @@ import { ALWAYS_PUBLIC_PATHS } from '../lib/auth/middleware.ts';
 import { generateSigningKey, type SigningKey } from '../lib/auth/signing-keys.ts';
 import { signToken } from '../lib/auth/tokens.ts';
 import { GATEWAY_SERVICE_PRINCIPAL, type Principal, ROLES } from '../lib/auth/types.ts';
+import { OpenAiErrorSchema } from '../lib/openai/errors.ts';
 import { PUBLIC_PATHS } from '../lib/platform/public-paths.ts';
 import type { ServiceName } from '../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../lib/testing/harness.ts';
@@ -195,7 +196,9 @@ describe('route matrix through the gateway', () => {
         const res = await platform.gateway.request(route.path, { method: route.method, headers });
         expect(res.status, where).toBe(401);
         const body = (await res.json()) as { detail?: string; error?: { code: string; details?: { reason?: string } } };
-        if (wireFormat(route.path) === 'gaia') expect(typeof body.detail, where).toBe('string');
+        const format = wireFormat(route.path);
+        if (format === 'gaia') expect(typeof body.detail, where).toBe('string');
+        else if (format === 'openai') expect(OpenAiErrorSchema.parse(body).error.code, where).toBe('unauthenticated');
         else expect(body.error?.details?.reason, where).toEqual(expect.any(String));
       }
     }

@@ -5,6 +5,7 @@ import { generateSigningKey, type SigningKey } from '../../lib/auth/signing-keys
 import { createMemoryLogger } from '../../lib/logging/logger.ts';
 import { createMemoryRateLimiter } from '../../lib/ratelimit/memory.ts';
 import { Readiness } from '../../lib/readiness/readiness.ts';
+import { OpenAiErrorSchema } from '../../lib/openai/errors.ts';
 import { inProcessClient } from '../../lib/service/client.ts';
 import { SERVICE_NAMES, type ServiceClient, type ServiceName } from '../../lib/service/types.ts';
 import { createTestRuntime, type TestRuntime } from '../../lib/testing/harness.ts';
@@ -190,7 +191,8 @@ describe('gateway middleware', () => {
       body: 'x'.repeat(2048),
       headers: { 'content-type': 'application/json', 'content-length': '2048', ...auth },
     });
-    expect([ours.status, (await ours.json()).error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    // OpenAI's routes: OpenAI's error body, so OpenAI SDKs raise their own error.
+    expect([ours.status, OpenAiErrorSchema.parse(await ours.json()).error.code]).toEqual([413, 'payload_too_large']);
 
     const chunks = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -208,15 +210,17 @@ describe('gateway middleware', () => {
     expect(await streamed.json()).toEqual({ detail: 'Request body exceeds the limit of 1024 bytes' });
   });
 
-  it("answers a service it cannot reach with 503 in the path's format: GAIA's {\"detail\"}, or the envelope", async () => {
+  it("answers a service it cannot reach with 503 in the path's format: GAIA's {\"detail\"}, OpenAI's error, or the envelope", async () => {
     const down = inProcessClient('chat', () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })));
     const { app } = gateway({ services: { ...services, chat: down } });
     const auth = bearer(await signUp(app));
     const gaia = await app.request('/api/v1/conversations', { headers: auth });
     // GAIA-API §2: 503 {"detail":"Service <name> unavailable"} (it was the envelope).
     expect([gaia.status, await gaia.json()]).toEqual([503, { detail: 'Service chat unavailable' }]);
-    const ours = await app.request('/v1/models', { headers: auth });
-    expect([ours.status, (await ours.json()).error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    const openai = await app.request('/v1/models', { headers: auth });
+    expect([openai.status, OpenAiErrorSchema.parse(await openai.json()).error]).toMatchObject([503, { code: 'service_unavailable', type: 'server_error' }]);
+    const ours = await app.request('/api/v1/kb/tree', { headers: auth });
+    expect(ours.status).toBe(200); // kb is up: only the chat service is down
   });
 
   it('proxies GAIA paths to the owning service', async () => {

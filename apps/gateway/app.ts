@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { defaultHook, notFound, onError } from '../../lib/errors/handler.ts';
 import { logThrown } from '../../lib/errors/log-error.ts';
 import { gaiaOnError } from '../../lib/gaia/errors.ts';
+import { openAiOnError } from '../../lib/openai/errors.ts';
 import { requestId } from '../../lib/http/request-id.ts';
 import { accessLog } from '../../lib/logging/access-log.ts';
 import { registerReadyRoute } from '../../lib/openapi/system-routes.ts';
@@ -65,9 +66,8 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   app.use(responseCache({ kv: deps.kv, logger }));
   // The gateway's own failures (body too large, service unavailable or late...) in the path's wire format.
   const log = logThrown(logger);
-  const envelope = onError({ log });
-  const gaia = gaiaOnError({ log });
-  app.onError((err, c) => (wireFormat(c.req.path) === 'gaia' ? gaia : envelope)(err, c));
+  const handlers = { envelope: onError({ log }), gaia: gaiaOnError({ log }), openai: openAiOnError(log) };
+  app.onError((err, c) => handlers[wireFormat(c.req.path)](err, c));
   app.notFound(notFound);
 
   registerGetRoot(app);

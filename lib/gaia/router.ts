@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { logThrown } from '../errors/log-error.ts';
 import type { AppEnv } from '../http/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRouter } from '../openapi/service-app.ts';
@@ -12,10 +13,6 @@ import { gaiaOnError, gaiaValidationHook } from './errors.ts';
  */
 export function gaiaRouter(logger?: Logger): OpenAPIHono<AppEnv> {
   const router = createRouter({ defaultHook: gaiaValidationHook });
-  router.onError(
-    gaiaOnError({
-      log: logger && ((err, c) => logger.error('unhandled error', { requestId: c.get('requestId' as never) as string | undefined, err })),
-    }),
-  );
+  router.onError(gaiaOnError(logger ? { log: logThrown(logger) } : {}));
   return router;
 }

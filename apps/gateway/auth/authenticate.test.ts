@@ -56,7 +56,7 @@ describe('credentials and paths', () => {
       expect(wireFormat(path), path).toBe('envelope');
     }
     expect(wireFormat('/api/v1/auth/teams')).toBe('envelope');
-    expect(wireFormat('/v1/chat/completions')).toBe('envelope');
+    expect(wireFormat('/v1/chat/completions')).toBe('openai');
   });
 });
 
