@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { startKeyUsageFlusher } from '../apps/auth/api-keys/usage.ts';
+import { startRevocationHeartbeat } from '../apps/auth/revocations/publisher.ts';
 import { createApp as createAssetApp } from '../apps/asset/app.ts';
 import { startAsset } from '../apps/asset/deps.ts';
 import { createApp as createAuthApp } from '../apps/auth/app.ts';
@@ -114,6 +115,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   });
   const started = Promise.all([startAuth(auth), startChat(chat), startAsset(asset), startKb(kb)]).then(() => undefined);
   const stopKeyUsage = startKeyUsageFlusher(auth);
+  const stopHeartbeat = startRevocationHeartbeat(auth);
   const services = { auth: authApp, chat: createChatApp(chat), asset: createAssetApp(asset), kb: kbApp };
 
   let webFetch: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
@@ -154,6 +156,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
     stop() {
       for (const readiness of readinessList) readiness.stop();
       stopKeyUsage();
+      stopHeartbeat();
       kb.kb.stop();
       void chat.close();
       if (!input.rateLimiter) void rateLimiter.close?.();

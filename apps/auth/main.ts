@@ -6,6 +6,7 @@ import { AuthConfigSchema, authSettings } from './config.ts';
 import { type AuthDeps, startAuth } from './deps.ts';
 import { createOutboxMailer } from './mail/outbox-mailer.ts';
 import { ScryptHasher } from './node/scrypt-hasher.ts';
+import { startRevocationHeartbeat } from './revocations/publisher.ts';
 
 await runService({
   name: 'auth',
@@ -28,6 +29,7 @@ await runService({
     };
     void startAuth(deps);
     onShutdown(startKeyUsageFlusher(deps));
+    onShutdown(startRevocationHeartbeat(deps));
     return createApp(deps);
   },
 });

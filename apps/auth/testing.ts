@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Principal } from '../../lib/auth/types.ts';
+import type { Principal, Role } from '../../lib/auth/types.ts';
 import { migrate } from '../../lib/db/migrate.ts';
-import type { Db, Migration } from '../../lib/db/types.ts';
+import type { Db, Migration, SqlRunner } from '../../lib/db/types.ts';
 import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
 import { createTestRuntime, type TestRuntime } from '../../lib/testing/harness.ts';
@@ -157,4 +157,13 @@ export async function latestMail(db: Db, recipient: string): Promise<string | nu
  */
 export function confirmationCodeIn(text: string): string | null {
   return text.split('\n').find((line) => /^[A-Za-z0-9_-]{40,}$/.test(line)) ?? null;
+}
+
+/**
+ * Tests only: gives `userId` the role straight in the database — no audit row, no token version bump (what
+ * `setUserRoles` does for real).
+ * @example await grantRoleInDb(bed.runtime.db, user.id, 'kb_editor');
+ */
+export async function grantRoleInDb(db: SqlRunner, userId: string, role: Role): Promise<void> {
+  await db.query('insert into auth.user_roles (user_id, role) values ($1, $2) on conflict do nothing', [userId, role]);
 }

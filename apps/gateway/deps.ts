@@ -29,6 +29,12 @@ export interface GatewayOptions {
   trustProxy?: boolean;
   /** Requests per minute per caller; unset fields take `DEFAULT_RATE_LIMITS`. */
   rateLimits?: Partial<RateLimitSettings>;
+  /**
+   * Whether the auth service writes and publishes to this gateway's KV (default true: the same Redis/Upstash, or the
+   * same in-process memory KV under `npm start`). False for a gateway alone on its own memory KV: no revocation can
+   * reach it, so what it caches of sessions lives seconds, not minutes.
+   */
+  kvSharedWithAuth?: boolean;
 }
 
 /** Everything the gateway needs, built once per process by an entry file (Node, Deno, all-in-one). */

@@ -38,6 +38,12 @@ const kv =
     ? createUpstashKv({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN })
     : createMemoryKv();
 if (kv.kind !== 'memory') readiness.watch(kv.kind, () => kv.ping());
+else {
+  logger.warn(
+    'no UPSTASH_REDIS_REST_* set: revocations (logout, revoked keys, role changes) cannot reach this gateway; it re-checks ' +
+      'sessions with the auth service every 5 s and API keys every 60 s. Give it the Upstash database the auth service uses.',
+  );
+}
 // Upstash when configured, so every edge instance counts against the same limits; else per instance.
 const rateLimiter =
   config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
@@ -60,7 +66,7 @@ const app = createApp({
   services: remoteServices(config, fetchTransport),
   probes: kv.kind !== 'memory' ? { redis: () => kv.ping() } : {},
   docsAssets: directoryAssets(swaggerDir, SWAGGER_FILES, (path) => Deno.readFile(path)),
-  options: gatewayOptions(config),
+  options: { ...gatewayOptions(config), kvSharedWithAuth: kv.kind !== 'memory' },
   internalKey,
   kv,
   rateLimiter,

@@ -36,6 +36,12 @@ const upstash =
     : undefined;
 const kv = createKv({ redisUrl: config.REDIS_URL, upstash, logger });
 watchKv(readiness, kv);
+if (kv.kind === 'memory') {
+  logger.warn(
+    'no REDIS_URL or UPSTASH_REDIS_REST_* set: revocations (logout, revoked keys, role changes) cannot reach this gateway; ' +
+      'it re-checks sessions with the auth service every 5 s and API keys every 60 s. Give it the Redis the auth service uses.',
+  );
+}
 // Redis (or Upstash) when configured, so every gateway instance counts against the same limits.
 const rateLimiter = createRateLimiter({ redisUrl: config.REDIS_URL, upstash, logger });
 
@@ -48,7 +54,7 @@ const app = createApp({
     ...(kv.kind !== 'memory' ? { redis: () => kv.ping() } : {}),
   },
   docsAssets: packageAssets('swagger-ui-dist', 'swagger-ui.css', SWAGGER_FILES),
-  options: gatewayOptions(config),
+  options: { ...gatewayOptions(config), kvSharedWithAuth: kv.kind !== 'memory' },
   internalKey,
   kv,
   rateLimiter,

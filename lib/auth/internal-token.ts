@@ -3,7 +3,7 @@ import { TtlCache } from '../cache/ttl-cache.ts';
 import type { ServiceName } from '../service/types.ts';
 import type { SigningAlgorithm, SigningKey } from './signing-keys.ts';
 import { signToken } from './tokens.ts';
-import { type AuthType, type Principal, ROLES, type Role } from './types.ts';
+import { type AuthType, type Principal, isRole } from './types.ts';
 import { createJwtVerifier, type JwksSource, TokenError } from './verify.ts';
 
 /** The request header the gateway puts the internal token in. */
@@ -15,7 +15,6 @@ export const DEFAULT_INTERNAL_TTL_SECONDS = 60;
 
 const AUTH_TYPES: Record<AuthType, true> = { jwt: true, supabase_jwt: true, api_key: true, service: true, anonymous: true };
 const isAuthType = (value: unknown): value is AuthType => typeof value === 'string' && Object.hasOwn(AUTH_TYPES, value);
-const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 export interface SignInternalTokenOptions {
   /** The one service the token is for; any other service refuses it. */

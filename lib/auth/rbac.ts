@@ -1,4 +1,4 @@
-import { ACTIONS, type Action, type Permission, type Principal, RESOURCES, type Resource, ROLES, type Role } from './types.ts';
+import { ACTIONS, type Action, type Permission, type Principal, RESOURCES, type Resource, ROLES, type Role, isRole } from './types.ts';
 
 const every = (resource: Resource, actions: readonly Action[] = ACTIONS): Permission[] =>
   actions.map((action) => `${resource}:${action}` as const);
@@ -46,7 +46,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   kb_viewer: ['kb:read'],
 });
 
-const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 /**
  * The union of the permissions of `roles`; unknown role names grant nothing.

@@ -1,3 +1,5 @@
+import { isUuid } from '../db/uuid.ts';
+
 /**
  * The revocation contract between the auth service (which decides) and the gateways (which cache): one pub/sub
  * channel, the KV records behind it, and their encodings. Every record is a cache of what the auth database says,
@@ -8,8 +10,11 @@
 export const REVOCATIONS_CHANNEL = 'gaia:auth:revocations';
 
 export type Revocation =
-  /** A key stopped being valid as cached (revoked, rotated, or its owner's roles changed): re-verify it. */
-  | { type: 'api_key'; keyHash: string }
+  /**
+   * A key stopped being valid as cached: `revoked` (revoked, or rotated: the old secret's grace is its own record)
+   * or `changed` (its owner's roles changed): re-verify it.
+   */
+  | { type: 'api_key'; keyHash: string; reason: 'revoked' | 'changed' }
   /** A session ended (logout, refresh-token reuse, or the API key its exchanged tokens came from was revoked). */
   | { type: 'session'; sessionId: string }
   /** The user's tokens issued before `tokenVersion` are outdated (their roles changed). */
@@ -17,13 +22,54 @@ export type Revocation =
 
 /** KV keys of the records. */
 export const revocationKeys = {
-  /** A gateway's cached verification of the API key with this SHA-256; the auth service deletes it on revocation. */
+  /**
+   * A gateway's cached verification of the API key with this SHA-256 (written only if absent); on a revocation the
+   * auth service replaces it with a marker for {@link API_KEY_MARKER_TTL_MS}, so no verification in flight can put a
+   * stale verdict back.
+   */
   apiKey: (keyHash: string) => `gw:apikey:${keyHash}`,
   /** {@link SessionRecord} of a session id (a refresh-token family, or the API key behind an exchanged token). */
   session: (sessionId: string) => `auth:session:${sessionId}`,
   /** {@link TokenVersionRecord} of a user. */
   tokenVersion: (userId: string) => `auth:token-version:${userId}`,
 } as const;
+
+/**
+ * Published on {@link REVOCATIONS_CHANNEL} by every auth instance every second: a gateway trusts what it keeps in
+ * memory only while it hears these, so a subscription that died without telling (a half-open connection, a stalled
+ * stream) is noticed within seconds.
+ */
+export const HEARTBEAT_MESSAGE = '{"type":"heartbeat"}';
+
+/** Whether a message of {@link REVOCATIONS_CHANNEL} is the heartbeat. */
+export const isHeartbeat = (message: string): boolean => message === HEARTBEAT_MESSAGE;
+
+/** How long the marker replacing a revoked (or changed) key's cached verification lives: past any verification in flight. */
+export const API_KEY_MARKER_TTL_MS = 15_000;
+
+/** The auth service's marker over a key's cached verification: refused (`revoked`), or to be verified again. */
+export interface ApiKeyMarker {
+  revoked: boolean;
+  at: number;
+}
+
+/** @example await kv.set(revocationKeys.apiKey(hash), encodeApiKeyMarker({ revoked: true, at: Date.now() }), { ttlMs: API_KEY_MARKER_TTL_MS }); */
+export const encodeApiKeyMarker = (marker: ApiKeyMarker): string => JSON.stringify({ m: marker.revoked ? 'revoked' : 'changed', at: marker.at });
+
+/** The marker, or `undefined` when `raw` is not one (a gateway's verdict, or garbage). */
+export function parseApiKeyMarker(raw: string): ApiKeyMarker | undefined {
+  const value = parseObject(raw);
+  if (!value || !isTime(value.at) || (value.m !== 'revoked' && value.m !== 'changed')) return undefined;
+  return { revoked: value.m === 'revoked', at: value.at };
+}
+
+/** What `POST /internal/sessions/check` answers: the auth database's view of a user and one of its sessions. */
+export interface SessionState {
+  /** The version the user's tokens must carry at least; `null` when there is no such user. */
+  tokenVersion: number | null;
+  /** The session's state; absent when no session was asked about. */
+  session?: 'active' | 'ended';
+}
 
 /** Whether a session still stands, and when that was read from the auth database (ms since the epoch). */
 export interface SessionRecord {
@@ -38,8 +84,8 @@ export interface TokenVersionRecord {
 }
 
 const HASH = /^[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/** A token version: a non-negative integer. */
+export const isTokenVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 function parseObject(raw: string): Record<string, unknown> | undefined {
@@ -59,12 +105,12 @@ export function parseRevocation(message: string): Revocation | undefined {
   const value = parseObject(message);
   if (!value) return undefined;
   if (value.type === 'api_key' && typeof value.keyHash === 'string' && HASH.test(value.keyHash)) {
-    return { type: 'api_key', keyHash: value.keyHash };
+    return { type: 'api_key', keyHash: value.keyHash, reason: value.reason === 'changed' ? 'changed' : 'revoked' };
   }
-  if (value.type === 'session' && typeof value.sessionId === 'string' && UUID.test(value.sessionId)) {
+  if (value.type === 'session' && typeof value.sessionId === 'string' && isUuid(value.sessionId)) {
     return { type: 'session', sessionId: value.sessionId };
   }
-  if (value.type === 'user' && typeof value.userId === 'string' && UUID.test(value.userId) && isVersion(value.tokenVersion)) {
+  if (value.type === 'user' && typeof value.userId === 'string' && isUuid(value.userId) && isTokenVersion(value.tokenVersion)) {
     return { type: 'user', userId: value.userId, tokenVersion: value.tokenVersion };
   }
   return undefined;
@@ -86,6 +132,6 @@ export const encodeTokenVersionRecord = (record: TokenVersionRecord): string => 
 /** The record, or `undefined` for anything else. */
 export function parseTokenVersionRecord(raw: string): TokenVersionRecord | undefined {
   const value = parseObject(raw);
-  if (!value || !isTime(value.at) || !isVersion(value.v)) return undefined;
+  if (!value || !isTime(value.at) || !isTokenVersion(value.v)) return undefined;
   return { version: value.v, at: value.at };
 }

@@ -2,6 +2,9 @@
 export const ROLES = ['super_admin', 'admin', 'developer', 'user', 'viewer', 'kb_admin', 'kb_editor', 'kb_viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Whether `value` is one of the platform's roles. */
+export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+
 export const RESOURCES = ['chat', 'kb', 'asset', 'auth', 'admin'] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -1,4 +1,5 @@
 import { createParser } from 'eventsource-parser';
+import { doublingBackoff } from '../async/backoff.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SubscribeOptions } from './types.ts';
 
@@ -21,8 +22,6 @@ export interface UpstashSubscription {
   close(): void;
 }
 
-const FIRST_RETRY_MS = 250;
-const MAX_RETRY_MS = 5_000;
 
 /**
  * Channel names travel in the URL path (`/subscribe/<channel>`): keep what is legal in a path segment
@@ -47,14 +46,14 @@ export function openUpstashSubscription(options: UpstashSubscriptionOptions): Up
   let everConfirmed = false;
   let interrupted = false;
   let controller: AbortController | undefined;
-  let retryMs = FIRST_RETRY_MS;
+  const retry = doublingBackoff(250, 5_000);
   let settleReady: { resolve: () => void; reject: (err: Error) => void } | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     settleReady = { resolve, reject };
   });
 
   const confirmed = () => {
-    retryMs = FIRST_RETRY_MS;
+    retry.reset();
     if (!everConfirmed) {
       everConfirmed = true;
       settleReady?.resolve();
@@ -85,14 +84,14 @@ export function openUpstashSubscription(options: UpstashSubscriptionOptions): Up
       settleReady?.reject(new Error(`kv subscribe failed: Upstash ${reason}`));
       return;
     }
+    const delay = retry.next();
     if (!interrupted) {
       interrupted = true;
-      logger.warn('upstash subscription lost, reconnecting', { channel, reason, retryInMs: retryMs });
+      logger.warn('upstash subscription lost, reconnecting', { channel, reason, retryInMs: delay });
       options.onInterrupt?.();
     }
-    const timer = setTimeout(connect, retryMs);
+    const timer = setTimeout(connect, delay);
     (timer as { unref?: () => void }).unref?.();
-    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   };
 
   async function connect(): Promise<void> {

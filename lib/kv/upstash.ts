@@ -22,6 +22,9 @@ export interface UpstashKvOptions {
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** What one command may take, retries included, as the Redis adapter's `commandTimeout`. */
+const COMMAND_TIMEOUT_MS = 5_000;
+
 
 /**
  * Turns @upstash/redis errors into clear ones. Its messages end with `, command was: [...]`, which carries the
@@ -58,6 +61,9 @@ export function createUpstashKv(options: UpstashKvOptions): Kv {
   const redis = new Redis({
     url: options.url,
     token: options.token,
+    // Fail fast like the Redis adapter: one quick retry, and no command waits on a hung connection past 5 s.
+    retry: { retries: 1, backoff: () => 50 },
+    signal: () => AbortSignal.timeout(COMMAND_TIMEOUT_MS),
     // Values are opaque strings: never JSON.parse them ("42" must stay "42").
     automaticDeserialization: false,
     enableTelemetry: false,

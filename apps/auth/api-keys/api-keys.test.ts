@@ -100,7 +100,7 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     try {
       expect((await call(owner, 'DELETE', `/api/v1/auth/api-keys/${id}`)).status).toBe(204);
       expect(events.map((e) => JSON.parse(e))).toEqual([
-        { type: 'api_key', keyHash: await hashApiKey(key) },
+        { type: 'api_key', keyHash: await hashApiKey(key), reason: 'revoked' },
         { type: 'session', sessionId: id },
       ]);
     } finally {
@@ -157,7 +157,7 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     expect(rotated).toMatchObject({ name: 'deploy', roles: ['user'], rotated_from: old.id, status: 'active' });
     expect(rotated.previous).toMatchObject({ id: old.id, status: 'rotating' });
     expect(Date.parse(rotated.previous.grace_until!) - Date.parse(rotated.created_at)).toBe(600_000);
-    expect(events.map((e) => JSON.parse(e))).toEqual([{ type: 'api_key', keyHash: await hashApiKey(old.key) }]);
+    expect(events.map((e) => JSON.parse(e))).toEqual([{ type: 'api_key', keyHash: await hashApiKey(old.key), reason: 'changed' }]);
 
     expect(await verifyApiKey(deps, old.key)).toMatchObject({ keyId: old.id });
     expect(await verifyApiKey(deps, rotated.key)).toMatchObject({ keyId: rotated.id });
@@ -303,6 +303,7 @@ describe.each(dbBackends())('API keys on $name', (backend) => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({
       principal: { userId: owner.userId, email: owner.email, roles: ['user', 'kb_viewer'], authType: 'api_key', keyId: id },
+      validUntil: null,
     });
     const bad = await call(GATEWAY_SERVICE_PRINCIPAL, 'POST', '/internal/api-keys/verify', { key: `${key}x` });
     expect(bad.status).toBe(401);
@@ -343,7 +344,7 @@ describe.each(kvBackends().filter((b) => b.name !== 'upstash'))('revocation even
       const timeout = sleep(1000).then(() => 'timed out');
       const message = await Promise.race([received, timeout]);
       expect(Date.now() - started).toBeLessThan(1000);
-      expect(JSON.parse(message)).toEqual({ type: 'api_key', keyHash: await hashApiKey(key) });
+      expect(JSON.parse(message)).toEqual({ type: 'api_key', keyHash: await hashApiKey(key), reason: 'revoked' });
       await unsubscribe();
     } finally {
       await kv.close();

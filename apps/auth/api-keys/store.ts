@@ -68,10 +68,15 @@ export function toKeyInfo(row: ApiKeyRow, now: number): ApiKeyInfo {
   };
 }
 
-/** Tells gateways to drop what they cached of these keys (and of tokens exchanged for them, when `ended`). */
-function announceKeys(deps: AuthDeps, keys: readonly { key_hash: string; id: string }[], ended: boolean): Promise<void> {
+/**
+ * Tells gateways to drop what they cached of these keys: `revoked` keys are refused (with the tokens exchanged for
+ * them), `changed` ones verified again (a rotated key in its grace, a key whose owner's roles changed).
+ */
+function announceKeys(deps: AuthDeps, keys: readonly { key_hash: string; id: string }[], reason: 'revoked' | 'changed'): Promise<void> {
   const revocations: Revocation[] = keys.flatMap(({ key_hash: keyHash, id }): Revocation[] =>
-    ended ? [{ type: 'api_key', keyHash }, { type: 'session', sessionId: id }] : [{ type: 'api_key', keyHash }],
+    reason === 'revoked'
+      ? [{ type: 'api_key', keyHash, reason }, { type: 'session', sessionId: id }]
+      : [{ type: 'api_key', keyHash, reason }],
   );
   return revocationsFor(deps).announce(revocations);
 }
@@ -147,7 +152,7 @@ export async function revokeApiKey(deps: AuthDeps, keyId: string, actor: KeyActo
     await tx.query('update auth.api_keys set revoked_at = $2 where id = $1', [key.id, new Date(deps.now())]);
     return key;
   });
-  await announceKeys(deps, [row], true);
+  await announceKeys(deps, [row], 'revoked');
 }
 
 /**
@@ -183,7 +188,7 @@ export async function rotateApiKey(
     );
     return { created: created!, previous: previous! };
   });
-  await announceKeys(deps, [result.previous], false);
+  await announceKeys(deps, [result.previous], 'changed');
   return { key: generated.secret, info: toKeyInfo(result.created, now), previous: toKeyInfo(result.previous, now) };
 }
 
@@ -196,5 +201,5 @@ export async function userKeyRevocations(deps: AuthDeps, userId: string): Promis
     'select key_hash from auth.api_keys where user_id = $1 and revoked_at is null',
     [userId],
   );
-  return rows.map((row) => ({ type: 'api_key', keyHash: row.key_hash }));
+  return rows.map((row) => ({ type: 'api_key', keyHash: row.key_hash, reason: 'changed' }));
 }

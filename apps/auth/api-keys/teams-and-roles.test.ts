@@ -57,7 +57,7 @@ describe.each(dbBackends())('roles and teams on $name', (backend) => {
       expect(await res.json()).toMatchObject({ id: user.userId, roles: ['developer', 'kb_admin'] });
       expect(events.map((e) => JSON.parse(e))).toEqual([
         { type: 'user', userId: user.userId, tokenVersion: 1 },
-        { type: 'api_key', keyHash: await hashApiKey(created.key) },
+        { type: 'api_key', keyHash: await hashApiKey(created.key), reason: 'changed' },
       ]);
       expect((await verifyApiKey(deps, created.key))?.roles).toEqual(['developer', 'kb_admin']);
       expect((await putRoles(admin, { ...user, userId: crypto.randomUUID() }, ['user'])).status).toBe(404);

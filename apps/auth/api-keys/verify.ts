@@ -17,10 +17,13 @@ interface KeyRow extends Record<string, unknown> {
   token_version: number;
 }
 
-/** A verified key: its principal, and its owner's token version read with the roles. */
+/** A verified key: its principal, its id, its owner's token version read with the roles, and when it stops working. */
 export interface VerifiedKey {
   principal: Principal;
+  keyId: string;
   tokenVersion: number;
+  /** When the key expires or its rotation grace ends (ms since the epoch); `null` when neither is set. */
+  validUntil: number | null;
 }
 
 /**
@@ -60,5 +63,6 @@ export async function verifyApiKeyAccess(deps: AuthDeps, secret: string): Promis
     authType: 'api_key',
     keyId: row.id,
   };
-  return { principal, tokenVersion: row.token_version };
+  const ends = [row.expires_at, row.grace_until].filter((t) => t !== null).map((t) => new Date(t).getTime());
+  return { principal, keyId: row.id, tokenVersion: row.token_version, validUntil: ends.length > 0 ? Math.min(...ends) : null };
 }

@@ -50,11 +50,3 @@ export function inRoleOrder(roles: readonly string[]): Role[] {
   const held = new Set(roles);
   return ROLES.filter((role) => held.has(role));
 }
-
-/**
- * Grants `role` (a no-op when the user already has it).
- * @example await grantRole(deps.db, user.id, 'kb_editor');
- */
-export async function grantRole(db: SqlRunner, userId: string, role: Role): Promise<void> {
-  await db.query('insert into auth.user_roles (user_id, role) values ($1, $2) on conflict do nothing', [userId, role]);
-}

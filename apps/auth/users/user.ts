@@ -71,12 +71,4 @@ export function toUser(row: UserRow): User {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Whether `value` is a UUID (so it can be compared with a `uuid` column without a cast error).
- * @example isUuid('not-a-uuid'); // false
- */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from '../../../lib/db/uuid.ts';

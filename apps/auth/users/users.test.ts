@@ -9,7 +9,8 @@ import { isValidEmail, normalizeEmail } from './email.ts';
 import { findUserByEmail, findUserById } from './find-user.ts';
 import { passwordProblem } from './password-policy.ts';
 import { findUserByIdentity, provisionExternalUser } from './provision-external-user.ts';
-import { grantRole, rolesOf } from './roles.ts';
+import { grantRoleInDb } from '../testing.ts';
+import { rolesOf } from './roles.ts';
 import { markEmailConfirmed, touchLastSignIn } from './sign-in.ts';
 
 describe('email and password rules', () => {
@@ -66,9 +67,9 @@ describe.each(dbBackends())('users repository on $name', ({ create }) => {
     const at = new Date('2030-01-02T03:04:05.000Z');
     expect((await touchLastSignIn(db, user.id, at))?.lastSignInAt).toEqual(at);
     expect((await markEmailConfirmed(db, user.id, at))?.emailConfirmedAt).toEqual(at);
-    await grantRole(db, user.id, 'kb_editor');
-    await grantRole(db, user.id, 'admin');
-    await grantRole(db, user.id, 'admin');
+    await grantRoleInDb(db, user.id, 'kb_editor');
+    await grantRoleInDb(db, user.id, 'admin');
+    await grantRoleInDb(db, user.id, 'admin');
     expect(await rolesOf(db, user.id)).toEqual(['admin', 'user', 'kb_editor']);
   });
 
@@ -102,6 +103,21 @@ describe.each(dbBackends())('users repository on $name', ({ create }) => {
     // Signing in by email finds only the password user; a second password user with that email is still refused.
     expect((await findUserByEmail(db, email))?.id).toBe(local!.id);
     expect(await createUser(db, { email, passwordHash: 'scrypt$y' })).toBeNull();
+  });
+
+  it('adopts a user provisioned by its subject before identities were recorded, once, and never a password user', async () => {
+    const sub = crypto.randomUUID();
+    await db.query(`insert into auth.users (id, email, provider) values ($1, $2, 'supabase')`, [sub, uniqueEmail('legacy')]);
+    const adopted = await provisionExternalUser(db, { issuer: ISSUER, subject: sub, email: uniqueEmail(), provider: 'supabase' });
+    expect(adopted.id).toBe(sub);
+    expect((await findUserByIdentity(db, ISSUER, sub))?.id).toBe(sub);
+    // Claimed: the same subject from another issuer is another identity, with a user of its own.
+    const other = await provisionExternalUser(db, { issuer: 'https://other.example/auth/v1', subject: sub, email: uniqueEmail(), provider: 'supabase' });
+    expect(other.id).not.toBe(sub);
+    // A password user whose id a subject happens to be is never adopted.
+    const local = await createUser(db, { email: uniqueEmail(), passwordHash: 'scrypt$x' });
+    const notAdopted = await provisionExternalUser(db, { issuer: ISSUER, subject: local!.id, email: uniqueEmail(), provider: 'supabase' });
+    expect(notAdopted.id).not.toBe(local!.id);
   });
 
   it('gives a subject that is not a UUID, or whose UUID another user has, an id of its own', async () => {

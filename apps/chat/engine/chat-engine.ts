@@ -19,6 +19,7 @@ import { promptMessages, storedToolCalls } from './history.ts';
 import { fallbackProvider } from './fallback-provider.ts';
 import { storeReply } from './store-reply.ts';
 import { type FinishReason, ProviderError, type ToolCall, type Usage } from './types.ts';
+import { isUuid } from '../../../lib/db/uuid.ts';
 
 export interface ChatEngineDeps {
   store: ChatStore;
@@ -41,7 +42,6 @@ export interface ChatLimits {
 
 const PERSONA_CACHE_MS = 5_000;
 const DEFAULT_LIMITS: ChatLimits = { maxSteps: 5, turnTimeoutMs: 120_000, historyMessages: 40 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The chat engine: resolves conversation, persona and model; stores the user's message before any model work;
@@ -79,7 +79,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
   async function personaFor(request: ChatRequest, conversation: Conversation | null): Promise<Persona | null> {
     const { principal } = request;
     if (request.persona) {
-      const found = UUID.test(request.persona) ? await personaById(request.persona, principal) : await personaByName(request.persona, principal.userId);
+      const found = isUuid(request.persona) ? await personaById(request.persona, principal) : await personaByName(request.persona, principal.userId);
       // Another user's private persona is answered exactly like an unknown one.
       if (!found?.isActive) throw new ChatRequestError('unknown_persona', 'Persona not found');
       return found;
@@ -132,7 +132,7 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
       let conversation: Conversation | null = null;
       let history: StoredMessage[] = [];
       if (request.conversationId !== null) {
-        if (!UUID.test(request.conversationId)) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
+        if (!isUuid(request.conversationId)) throw new ChatRequestError('conversation_not_found', 'Conversation not found');
         // Both reads at once (a pool runs them in parallel); the history of a new conversation is known to be empty.
         [conversation, history] = await Promise.all([
           getConversation(deps.store, owner, request.conversationId),

@@ -1,5 +1,4 @@
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The quoted identifier of a schema name, after checking it (it is interpolated into SQL, never user input).
@@ -10,13 +9,7 @@ export function schemaIdent(schema: string): string {
   return `"${schema}"`;
 }
 
-/**
- * Whether `value` is a UUID, so it can be compared with a `uuid` column without a cast error.
- * @example isUuid('42') // false
- */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from '../../../lib/db/uuid.ts';
 
 /**
  * A case-insensitive `ILIKE` pattern matching text that contains `text`, its `\`, `%` and `_` escaped.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../lib/auth/api-key-format.ts';
+import { encodeApiKeyMarker, parseApiKeyMarker } from '../../../lib/auth/revocation.ts';
 import type { Principal } from '../../../lib/auth/types.ts';
 import { createMemoryKv } from '../../../lib/kv/memory.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
@@ -28,7 +29,12 @@ function manualFeed() {
 }
 
 describe('API key verifier', () => {
-  const setup = (verify: (key: string) => Promise<Principal | null>, kv: Kv = createMemoryKv(), feed = manualFeed()) => {
+  const setup = (
+    verify: (key: string) => Promise<Principal | null>,
+    kv: Kv = createMemoryKv(),
+    feed = manualFeed(),
+    validUntil: () => number | null = () => null,
+  ) => {
     let calls = 0;
     let kvGets = 0;
     const counted: Kv = {
@@ -42,9 +48,10 @@ describe('API key verifier', () => {
       kv: counted,
       feed,
       logger: createMemoryLogger(),
-      verify: (key) => {
+      verify: async (key) => {
         calls++;
-        return verify(key);
+        const principal = await verify(key);
+        return principal ? { principal, validUntil: validUntil() } : null;
       },
     });
     return { keys, kv, feed, calls: () => calls, kvGets: () => kvGets };
@@ -60,8 +67,9 @@ describe('API key verifier', () => {
     expect(kvGets()).toBe(gets);
     expect(calls()).toBe(1);
 
+    // What the auth service does when the key changes (its owner's roles, a rotation): a marker, and the message.
+    await kv.set(`gw:apikey:${await hashOf()}`, encodeApiKeyMarker({ revoked: false, at: Date.now() }), { ttlMs: 15_000 });
     keys.forget(await hashOf());
-    await kv.delete(`gw:apikey:${await hashOf()}`); // what the auth service does when it revokes
     await keys.verify(KEY);
     expect(calls()).toBe(2);
   });
@@ -74,8 +82,8 @@ describe('API key verifier', () => {
     for (let i = 0; i < 5; i++) expect(await keys.verify(KEY)).toEqual(admin);
     expect(kvGets()).toBe(gets + 5);
     expect(calls()).toBe(1);
-    // A demotion deletes the KV record: the very next request asks the auth service.
-    await kv.delete(`gw:apikey:${await hashOf()}`);
+    // A demotion puts the auth service's marker over the KV record: the very next request asks the auth service.
+    await kv.set(`gw:apikey:${await hashOf()}`, encodeApiKeyMarker({ revoked: false, at: Date.now() }), { ttlMs: 15_000 });
     await keys.verify(KEY);
     expect(calls()).toBe(2);
   });
@@ -100,7 +108,32 @@ describe('API key verifier', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await keys.verify(KEY);
     expect(calls()).toBe(2);
-    expect(JSON.parse((await kv.get(`gw:apikey:${await hashOf()}`)) ?? 'null').at).toBeGreaterThanOrEqual(feed.distrustBefore);
+    // That answer is kept in memory (the feed is live again): no more questions for a while.
+    await keys.verify(KEY);
+    expect(calls()).toBe(2);
+    expect(await kv.get(`gw:apikey:${await hashOf()}`)).not.toBeNull();
+  });
+
+  it("follows the auth service's marker: a revoked key is refused without asking, a changed one is asked about", async () => {
+    const { keys, kv, calls } = setup(async () => ada);
+    const record = `gw:apikey:${await hashOf()}`;
+    await kv.set(record, encodeApiKeyMarker({ revoked: true, at: Date.now() }), { ttlMs: 15_000 });
+    expect(await keys.verify(KEY)).toBeNull();
+    expect(calls()).toBe(0);
+    await kv.set(record, encodeApiKeyMarker({ revoked: false, at: Date.now() }), { ttlMs: 15_000 });
+    expect(await keys.verify(KEY)).toEqual(ada);
+    expect(calls()).toBe(1);
+    // The marker stays: a verification can never write over it (what a late verification elsewhere would do).
+    expect(parseApiKeyMarker((await kv.get(record)) ?? '')).toMatchObject({ revoked: false });
+  });
+
+  it("keeps no copy past the key's own end (expiry, rotation grace)", async () => {
+    const { keys, kv, calls } = setup(async () => ada, createMemoryKv(), manualFeed(), () => Date.now() + 150);
+    expect(await keys.verify(KEY)).toEqual(ada);
+    expect(await keys.verify(KEY)).toEqual(ada);
+    expect(calls()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await kv.get(`gw:apikey:${await hashOf()}`)).toBeNull();
     await keys.verify(KEY);
     expect(calls()).toBe(2);
   });

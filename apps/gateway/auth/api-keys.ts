@@ -1,11 +1,11 @@
 import { hashApiKey, isApiKeyShape } from '../../../lib/auth/api-key-format.ts';
 import { isPrivileged } from '../../../lib/auth/rbac.ts';
-import { revocationKeys } from '../../../lib/auth/revocation.ts';
+import { parseApiKeyMarker, revocationKeys } from '../../../lib/auth/revocation.ts';
 import type { Principal } from '../../../lib/auth/types.ts';
 import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
-import { parsePrincipal } from './auth-service.ts';
+import { parsePrincipal, type VerifiedKey } from './auth-service.ts';
 import type { RevocationFeed } from './revocation-feed.ts';
 
 export interface ApiKeyVerifierOptions {
@@ -13,7 +13,7 @@ export interface ApiKeyVerifierOptions {
   /** Whether revocations are being received (in-process copies are used only then). */
   feed: RevocationFeed;
   /** Asks the auth service (`POST /internal/api-keys/verify`); throws `CredentialStoreError` when it cannot answer. */
-  verify: (key: string) => Promise<Principal | null>;
+  verify: (key: string) => Promise<VerifiedKey | null>;
   logger: Logger;
   /** How long a valid key's verification is kept in the KV. Default 60 s. */
   kvTtlMs?: number;
@@ -41,17 +41,30 @@ interface Verdict {
   principal: Principal | null;
   /** When the verification that produced it started (ms since the epoch). */
   checkedAt: number;
+  /** When the key stops working by itself (expiry, end of a rotation grace): no copy is kept past it. */
+  until: number | null;
 }
 
 const kvKey = revocationKeys.apiKey;
 
+/** What the KV holds for a key: a gateway's verdict, or the auth service's marker over it. */
+type KvRecord = { kind: 'verdict'; verdict: Verdict } | { kind: 'marker'; revoked: boolean } | undefined;
+
+function parseRecord(raw: string): KvRecord {
+  const marker = parseApiKeyMarker(raw);
+  if (marker) return { kind: 'marker', revoked: marker.revoked };
+  const verdict = parseVerdict(raw);
+  return verdict ? { kind: 'verdict', verdict } : undefined;
+}
+
 function parseVerdict(raw: string): Verdict | undefined {
   try {
-    const value = JSON.parse(raw) as { p?: unknown; at?: unknown };
+    const value = JSON.parse(raw) as { p?: unknown; at?: unknown; u?: unknown };
     if (typeof value.at !== 'number') return undefined;
-    if (value.p === null) return { principal: null, checkedAt: value.at };
+    const until = typeof value.u === 'number' ? value.u : null;
+    if (value.p === null) return { principal: null, checkedAt: value.at, until };
     const principal = parsePrincipal(value.p);
-    return principal ? { principal, checkedAt: value.at } : undefined;
+    return principal ? { principal, checkedAt: value.at, until } : undefined;
   } catch {
     return undefined;
   }
@@ -85,8 +98,10 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   const inflight = new Map<string, Promise<Principal | null>>();
 
   const staleAfterRevocation = (hash: string, verdict: Verdict) => (revokedAt.get(hash) ?? Number.NEGATIVE_INFINITY) >= verdict.checkedAt;
+  const left = (verdict: Verdict) => (verdict.until === null ? Number.POSITIVE_INFINITY : verdict.until - now());
   const remember = (hash: string, verdict: Verdict, epoch: number) => {
-    if (feed.live && feed.epoch === epoch) verdicts.set(hash, verdict, verdict.principal ? memoryTtlMs : memoryNegativeTtlMs);
+    const ttlMs = Math.min(verdict.principal ? memoryTtlMs : memoryNegativeTtlMs, left(verdict));
+    if (feed.live && feed.epoch === epoch) verdicts.set(hash, verdict, ttlMs);
   };
 
   const lookup = async (key: string, hash: string): Promise<Principal | null> => {
@@ -94,7 +109,10 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     const epoch = feed.epoch;
     try {
       const raw = await kv.get(kvKey(hash));
-      const cached = raw === null ? undefined : parseVerdict(raw);
+      const record = raw === null ? undefined : parseRecord(raw);
+      // The auth service revoked the key: refused without asking (a marker for a changed key means "ask").
+      if (record?.kind === 'marker' && record.revoked) return null;
+      const cached = record?.kind === 'verdict' ? record.verdict : undefined;
       if (cached && cached.checkedAt >= feed.distrustBefore && !staleAfterRevocation(hash, cached)) {
         remember(hash, cached, epoch);
         return cached.principal;
@@ -102,14 +120,20 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     } catch (err) {
       logger.debug('api key cache unavailable, asking the auth service', { error: err instanceof Error ? err.message : String(err) });
     }
-    const principal = await options.verify(key);
-    const verdict: Verdict = { principal, checkedAt };
+    const verified = await options.verify(key);
+    const principal = verified?.principal ?? null;
+    const verdict: Verdict = { principal, checkedAt, until: verified?.validUntil ?? null };
     if (!staleAfterRevocation(hash, verdict) && feed.epoch === epoch) {
       remember(hash, verdict, epoch);
-      const ttlMs = principal ? kvTtlMs : kvNegativeTtlMs;
-      await kv.set(kvKey(hash), JSON.stringify({ p: principal, at: checkedAt }), { ttlMs }).catch((err: unknown) => {
-        logger.debug('api key cache write failed', { error: err instanceof Error ? err.message : String(err) });
-      });
+      // No copy outlives the key's own end (expiry, or the rotation grace).
+      const ttlMs = Math.min(principal ? kvTtlMs : kvNegativeTtlMs, left(verdict));
+      // Only where nothing is: never over the auth service's marker, nor a verdict another instance just wrote.
+      const record = JSON.stringify({ p: principal, at: checkedAt, ...(verdict.until === null ? {} : { u: verdict.until }) });
+      if (ttlMs > 0) {
+        await kv.set(kvKey(hash), record, { ttlMs, ifAbsent: true }).catch((err: unknown) => {
+          logger.debug('api key cache write failed', { error: err instanceof Error ? err.message : String(err) });
+        });
+      }
     }
     return principal;
   };

@@ -1,11 +1,11 @@
 import { INTERNAL_TOKEN_HEADER } from '../../../lib/auth/internal-token.ts';
-import { ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
+import { type Principal, isRole } from '../../../lib/auth/types.ts';
 import type { JwksDocument } from '../../../lib/auth/verify.ts';
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import { GATEWAY_SERVICE_PRINCIPAL } from '../../../lib/auth/types.ts';
 import type { IdentityTokens } from '../../../lib/auth/identity-tokens.ts';
 import type { ExternalIdentity, ProvisionedUser } from './bearer-tokens.ts';
-import type { SessionState } from './session-guard.ts';
+import { isTokenVersion, type SessionState } from '../../../lib/auth/revocation.ts';
 
 /** The auth service did not answer as expected (down, 5xx, a response we cannot read): not the caller's fault. */
 export class CredentialStoreError extends Error {
@@ -30,8 +30,6 @@ export class CredentialRefusedError extends Error {
 const CALL_TIMEOUT_MS = 5_000;
 
 const AUTH_TYPES = new Set(['jwt', 'supabase_jwt', 'api_key', 'service', 'anonymous']);
-const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
-const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /**
  * A principal read from the auth service's JSON (`{ userId, email, roles, authType, keyId? }`), or `undefined` when
@@ -48,9 +46,15 @@ export function parsePrincipal(value: unknown): Principal | undefined {
   return principal;
 }
 
+/** A key the auth service verified: who it stands for, and until when at most (ms; `null`: no end set). */
+export interface VerifiedKey {
+  principal: Principal;
+  validUntil: number | null;
+}
+
 export interface AuthServiceCalls {
-  /** `POST /internal/api-keys/verify`: the key's principal, or `null` when the key does not authenticate. */
-  verifyApiKey(key: string): Promise<Principal | null>;
+  /** `POST /internal/api-keys/verify`: the key's principal and end of validity, or `null` when it does not authenticate. */
+  verifyApiKey(key: string): Promise<VerifiedKey | null>;
   /** `POST /internal/users/provision`: the user of an external (Supabase) identity, created on first sight. */
   provisionUser(identity: ExternalIdentity): Promise<ProvisionedUser>;
   /** `POST /internal/sessions/check`: the user's token version and the session's state, from the database. */
@@ -104,9 +108,11 @@ export function authServiceCalls(client: ServiceClient, tokens: IdentityTokens):
         return null;
       }
       if (res.status !== 200) return unexpected(res, path);
-      const principal = parsePrincipal(((await readJson(res, path)) as { principal?: unknown } | null)?.principal);
+      const body = (await readJson(res, path)) as { principal?: unknown; validUntil?: unknown } | null;
+      const principal = parsePrincipal(body?.principal);
       if (!principal) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
-      return principal;
+      const validUntil = typeof body?.validUntil === 'string' ? Date.parse(body.validUntil) : Number.NaN;
+      return { principal, validUntil: Number.isFinite(validUntil) ? validUntil : null };
     },
 
     async provisionUser(identity) {
@@ -119,18 +125,23 @@ export function authServiceCalls(client: ServiceClient, tokens: IdentityTokens):
       if (res.status !== 200 && res.status !== 201) return unexpected(res, path);
       const body = (await readJson(res, path)) as { principal?: unknown; tokenVersion?: unknown } | null;
       const principal = parsePrincipal(body?.principal);
-      if (!principal || !isVersion(body?.tokenVersion)) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
+      if (!principal || !isTokenVersion(body?.tokenVersion)) throw new CredentialStoreError(`auth service sent no principal for ${path}`);
       return { principal, tokenVersion: body.tokenVersion };
     },
 
     async checkSession(userId, sessionId) {
       const path = '/internal/sessions/check';
       const res = await call('POST', path, sessionId === undefined ? { userId } : { userId, sessionId });
+      // 400: not even shaped like our ids — no token we issued says that, so it is refused, not a store failure.
+      if (res.status === 400) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new CredentialRefusedError('malformed', "The token's user or session id is not one this platform issues");
+      }
       if (res.status !== 200) return unexpected(res, path);
       const body = (await readJson(res, path)) as { tokenVersion?: unknown; session?: unknown } | null;
       const tokenVersion = body?.tokenVersion;
       const session = body?.session;
-      if (!(tokenVersion === null || isVersion(tokenVersion))) throw new CredentialStoreError(`auth service sent no token version for ${path}`);
+      if (!(tokenVersion === null || isTokenVersion(tokenVersion))) throw new CredentialStoreError(`auth service sent no token version for ${path}`);
       if (sessionId !== undefined && session !== 'active' && session !== 'ended') {
         throw new CredentialStoreError(`auth service sent no session state for ${path}`);
       }

@@ -313,6 +313,13 @@ describe('Supabase tokens at the gateway', () => {
     expect((await res.json()).error.details).toEqual({ reason: 'wrong_algorithm' });
   });
 
+  it('accepts a subject shaped like a UUID that is not an RFC one (one definition of a UUID everywhere)', async () => {
+    const gw = bed.gateway({ options: supabaseOptions });
+    const sub = `12345678-1234-1234-1234-${crypto.randomUUID().slice(-12)}`;
+    const token = await supabaseToken(sub, `odd-${sub}@example.com`);
+    for (let i = 0; i < 2; i++) expect((await gw.request('/api/v1/conversations', { headers: bearer(token) })).status).toBe(200);
+  });
+
   it('refuses an identity the auth service cannot provision with 401, not 500', async () => {
     const gw = bed.gateway({ options: supabaseOptions });
     // A `sub` longer than any identity the auth service keeps: it answers 400, the gateway 401.

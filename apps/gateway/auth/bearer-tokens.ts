@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import { createSupabaseVerifier, type SupabaseVerifier, supabaseIssuer, supabaseJwksUrl } from '../../../lib/auth/supabase.ts';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_TYPE, type Principal, isRole } from '../../../lib/auth/types.ts';
 import { createJwtVerifier, type JwksDocument, TokenError } from '../../../lib/auth/verify.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
@@ -65,7 +65,6 @@ const VERIFIED_REUSE_MS = 60_000;
 /** Provisioned principals are also kept in process this long. */
 const PROVISIONED_MEMORY_MS = 60_000;
 
-const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
 
 /** What a verified token says, kept per token for {@link VERIFIED_REUSE_MS}. */
 type Verified =

@@ -12,6 +12,9 @@ import { createRevocationFeed } from './revocation-feed.ts';
 import { createSessionGuard } from './session-guard.ts';
 import { ANONYMOUS_PRINCIPAL, createIdentityTokens } from '../../../lib/auth/identity-tokens.ts';
 
+/** A gateway on its own memory KV hears no revocation: it asks the auth service about a session this often. */
+const UNSHARED_KV_FILL_TTL_MS = 5_000;
+
 export interface GatewayIdentity {
   /** Establishes `c.var.principal` and refuses requests without valid credentials outside public paths. */
   authenticate: MiddlewareHandler<GatewayEnv>;
@@ -49,7 +52,13 @@ export function createGatewayIdentity(deps: GatewayDeps): GatewayIdentity {
     },
   });
   const apiKeys = createApiKeyVerifier({ kv, feed, logger, verify: (key) => auth.verifyApiKey(key) });
-  const sessions = createSessionGuard({ kv, feed, logger, check: (userId, sessionId) => auth.checkSession(userId, sessionId) });
+  const sessions = createSessionGuard({
+    kv,
+    feed,
+    logger,
+    check: (userId, sessionId) => auth.checkSession(userId, sessionId),
+    ...(options.kvSharedWithAuth === false ? { fillTtlMs: UNSHARED_KV_FILL_TTL_MS } : {}),
+  });
   const bearer = createBearerVerifier({
     issuer: options.authIssuer ?? DEFAULT_AUTH_ISSUER,
     jwks: () => auth.jwks(),

@@ -1,5 +1,5 @@
 import type { RateLimitRule } from '../../../lib/ratelimit/types.ts';
-import { ROLES, type Principal, type Role } from '../../../lib/auth/types.ts';
+import { ROLES, type Principal, type Role, isRole } from '../../../lib/auth/types.ts';
 
 /** Requests per minute the gateway allows, per caller. */
 export interface RateLimitSettings {
@@ -33,7 +33,6 @@ export function isLoginPath(path: string): boolean {
   return LOGIN_PATH.test(path);
 }
 
-const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 /**
  * Parses `RATE_LIMIT_ROLE_OVERRIDES` (`role=limit,...`); throws an `Error` naming the first bad entry.

@@ -48,7 +48,7 @@ export function registerGaiaApiKeyLogin(router: OpenAPIHono<AppEnv>, deps: AuthD
   router.openapi(forVariant(gaiaApiKeyLoginRoute, variant), async (c) => {
     const verified = await verifyApiKeyAccess(deps, c.req.valid('header')['x-api-key']);
     if (!verified) throw new GaiaError(401, INVALID_API_KEY);
-    const { principal, tokenVersion } = verified;
+    const { principal, keyId, tokenVersion } = verified;
     // The key is the token's session: revoking the key ends the tokens exchanged for it.
     const access = await issueAccessToken(deps, {
       userId: principal.userId,
@@ -56,7 +56,7 @@ export function registerGaiaApiKeyLogin(router: OpenAPIHono<AppEnv>, deps: AuthD
       roles: principal.roles,
       tokenVersion,
       userMetadata: { ...API_KEY_EXCHANGE_METADATA },
-      ...(principal.keyId === undefined ? {} : { sessionId: principal.keyId }),
+      sessionId: keyId,
     });
     return c.json(
       {

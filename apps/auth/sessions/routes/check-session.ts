@@ -9,8 +9,8 @@ import { isSessionActive } from '../refresh-tokens.ts';
 
 export const CheckSessionBodySchema = z
   .object({
-    userId: z.uuid().openapi({ description: "The token's `sub`" }),
-    sessionId: z.uuid().optional().openapi({ description: "The token's `sid`, if it has one" }),
+    userId: z.guid().openapi({ description: "The token's `sub`" }),
+    sessionId: z.guid().optional().openapi({ description: "The token's `sid`, if it has one" }),
   })
   .openapi('CheckSessionBody');
 

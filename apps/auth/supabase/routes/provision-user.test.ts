@@ -8,7 +8,7 @@ import { dbBackends } from '../../../../lib/testing/db.ts';
 import { createApp } from '../../app.ts';
 import { createIdentityTestbed, type IdentityTestbed, postJson, testAuthSettings, uniqueEmail } from '../../testing.ts';
 import { findUserById } from '../../users/find-user.ts';
-import { grantRole } from '../../users/roles.ts';
+import { grantRoleInDb } from '../../testing.ts';
 import type { ProvisionedUser, ProvisionUserBody } from './provision-user.ts';
 
 const PATH = '/internal/users/provision';
@@ -61,7 +61,7 @@ describe.each(dbBackends())('POST /internal/users/provision on $name', ({ create
       body: { principal: { userId: id, email: email.toLowerCase(), roles: ['user'], authType: 'supabase_jwt' }, tokenVersion: 0 },
     });
     expect(await findUserById(bed.runtime.db, id)).toMatchObject({ provider: 'supabase', passwordHash: null });
-    await grantRole(bed.runtime.db, id, 'kb_editor');
+    await grantRoleInDb(bed.runtime.db, id, 'kb_editor');
     expect((await provision(identity(id, email))).body.principal.roles).toEqual(['user', 'kb_editor']);
     expect(await count(id)).toBe(1);
   });
