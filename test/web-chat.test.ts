@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chromiumAvailable, useBrowserPlatform, watchSecurity } from './support/browser-platform.ts';
 
 /**
@@ -123,7 +123,10 @@ describe.skipIf(!chromiumAvailable)('web chat and knowledge base in a browser', 
     // The other tab's next message finds the session ended: its script goes to the sign-in page, to come back.
     await other.fill('#chat-form textarea[name=message]', 'Still there?');
     await other.press('#chat-form textarea[name=message]', 'Enter');
-    await other.waitForURL(web(`/login?next=${encodeURIComponent(conversationPath)}`));
+    // Polled rather than awaited as one navigation: the page may replace a navigation in flight (ERR_ABORTED).
+    const signIn = web(`/login?next=${encodeURIComponent(conversationPath)}`);
+    await vi.waitFor(() => expect(other.url()).toBe(signIn), { timeout: 10_000, interval: 50 });
+    await other.waitForLoadState('load');
     expect(await other.locator('#login-form input[name=next]').inputValue()).toBe(conversationPath);
 
     expect(watch.take()).toEqual([]);
