@@ -1,5 +1,6 @@
 import { createJwtVerifier, type JwtVerifier, TokenError, type VerifiedToken } from '../../../lib/auth/verify.ts';
 import type { AuthDeps } from '../deps.ts';
+import { isTokenVersion } from '../../../lib/auth/revocation.ts';
 import { accessOf } from '../users/roles.ts';
 import { isUuid } from '../users/user.ts';
 import { isSessionActive } from './refresh-tokens.ts';
@@ -56,7 +57,7 @@ export async function verifyCurrentAccessToken(deps: AuthDeps, token: string): P
   const { subject, claims } = verified;
   const access = await accessOf(deps.db, subject);
   if (!access) throw new TokenError('revoked', 'The user of this token no longer exists');
-  const tv = typeof claims.tv === 'number' ? claims.tv : 0;
+  const tv = isTokenVersion(claims.tv) ? claims.tv : 0;
   if (tv < access.tokenVersion) throw new TokenError('outdated', "The user's roles changed after this token was issued");
   if (typeof claims.sid === 'string' && !(isUuid(claims.sid) && (await isSessionActive(deps, claims.sid, subject)))) {
     throw new TokenError('revoked', 'The session of this token has ended');

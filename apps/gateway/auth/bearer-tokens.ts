@@ -5,10 +5,10 @@ import { createJwtVerifier, type JwksDocument, TokenError } from '../../../lib/a
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { isPrivileged } from '../../../lib/auth/rbac.ts';
+import { isTokenVersion } from '../../../lib/auth/revocation.ts';
 import { TtlCache } from '../../../lib/cache/ttl-cache.ts';
 import { parsePrincipal } from './auth-service.ts';
 import type { SessionGuard } from './session-guard.ts';
-
 
 export interface SupabaseSettings {
   /** The project URL (`https://<ref>.supabase.co`): its JWKS verifies ES256/RS256 tokens, and `iss` is checked. */
@@ -65,7 +65,6 @@ const VERIFIED_REUSE_MS = 60_000;
 /** Provisioned principals are also kept in process this long. */
 const PROVISIONED_MEMORY_MS = 60_000;
 
-
 /** What a verified token says, kept per token for {@link VERIFIED_REUSE_MS}. */
 type Verified =
   | { kind: 'ours'; principal: Principal; sessionId: string | undefined; tokenVersion: number; expiresAt: number }
@@ -74,12 +73,11 @@ type Verified =
 function ours(subject: string, claims: JWTPayload, now: number): Verified {
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
   const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : null;
-  const tv = claims.tv;
   return {
     kind: 'ours',
     principal: { userId: subject, email, roles, authType: 'jwt' },
     sessionId: typeof claims.sid === 'string' ? claims.sid : undefined,
-    tokenVersion: typeof tv === 'number' && Number.isSafeInteger(tv) && tv >= 0 ? tv : 0,
+    tokenVersion: isTokenVersion(claims.tv) ? claims.tv : 0,
     expiresAt: expiryOf(claims, now),
   };
 }
