@@ -246,6 +246,9 @@ export function createChatEngine(deps: ChatEngineDeps): ChatEngine {
           yield { type: 'tool_call', call: event.call };
         } else if (event.type === 'tool_result') {
           yield { type: 'tool_result', callId: event.callId, name: event.name, content: event.content, isError: event.isError };
+        } else if (event.type === 'tool_progress') {
+          const { type: _type, ...update } = event;
+          yield { type: 'tool_progress', ...update };
         } else if (event.type === 'finish') {
           outcome = { finishReason: event.reason };
         }

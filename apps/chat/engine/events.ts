@@ -22,6 +22,8 @@ export type ChatEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; call: ToolCall }
   | { type: 'tool_result'; callId: string; name: string; content: string; isError: boolean }
+  /** A tool still running reports how far it came (an asset being generated). */
+  | { type: 'tool_progress'; callId: string; name: string; percent?: number; message?: string }
   | {
       type: 'done';
       finishReason: FinishReason;

@@ -65,6 +65,32 @@ describe('runToolLoop', () => {
     expect(provider.requests[0]).toMatchObject({ model: 'm', messages: base.messages, maxTokens: 100, temperature: 0.2, tools: [echo.spec] });
   });
 
+  it('streams a running tool\'s progress as it comes, before its result', async () => {
+    const working = defineTool({
+      name: 'working',
+      description: 'Reports progress',
+      source: 'asset',
+      schema: z.object({}),
+      run: async (_args, { progress }) => {
+        for (const percent of [10, 50, 90]) {
+          progress?.({ percent, message: `at ${percent}` });
+          await sleep(5);
+        }
+        return toolOk('done');
+      },
+    });
+    const provider = scriptedProvider([toolTurn([{ id: 'w1', name: 'working', arguments: {} }]), textTurn('Finished.')]);
+    const { events, error } = await collect({ ...base, provider, tools: [working] });
+    expect(error).toBeUndefined();
+    const tooling = events.filter((e) => e.type === 'tool_progress' || e.type === 'tool_result');
+    expect(tooling).toEqual([
+      { type: 'tool_progress', callId: 'w1', name: 'working', percent: 10, message: 'at 10' },
+      { type: 'tool_progress', callId: 'w1', name: 'working', percent: 50, message: 'at 50' },
+      { type: 'tool_progress', callId: 'w1', name: 'working', percent: 90, message: 'at 90' },
+      { type: 'tool_result', callId: 'w1', name: 'working', content: 'done', isError: false },
+    ]);
+  });
+
   it('offers no tools to the provider when there are none', async () => {
     const provider = scriptedProvider([textTurn('ok')]);
     await collect({ ...base, provider, tools: [] });

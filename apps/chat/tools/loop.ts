@@ -9,7 +9,7 @@ import {
   type Usage,
 } from '../engine/types.ts';
 import { abortable, raceAbort } from './abort.ts';
-import { type Tool, type ToolOutput, type ToolSet, toolError, toolSet } from './types.ts';
+import { type Tool, type ToolOutput, type ToolProgress, type ToolSet, toolError, toolSet } from './types.ts';
 
 export interface ToolLoopOptions {
   provider: ChatProvider;
@@ -40,12 +40,19 @@ export interface ToolResultEvent {
   isError: boolean;
 }
 
+/** A running tool's progress (see `ToolContext.progress`), streamed as it comes. */
+export interface ToolProgressEvent extends ToolProgress {
+  type: 'tool_progress';
+  callId: string;
+  name: string;
+}
+
 /**
- * What the loop streams: the provider's `text`, `tool_call` and per-step `usage` events, a `tool_result` per call,
- * a `step` (1-based) before each provider call, and ONE `finish` at the very end (intermediate `tool_calls`
- * finishes are not passed on).
+ * What the loop streams: the provider's `text`, `tool_call` and per-step `usage` events, `tool_progress` while tools
+ * run, a `tool_result` per call, a `step` (1-based) before each provider call, and ONE `finish` at the very end
+ * (intermediate `tool_calls` finishes are not passed on).
  */
-export type LoopEvent = ProviderEvent | ToolResultEvent | { type: 'step'; step: number };
+export type LoopEvent = ProviderEvent | ToolResultEvent | ToolProgressEvent | { type: 'step'; step: number };
 
 export interface ToolLoopResult {
   /** The messages the loop added, in order: assistant messages (with `toolCalls`), tool messages, the answer. */
@@ -86,14 +93,20 @@ const capped = (output: ToolOutput, max: number): ToolOutput =>
   output.content.length <= max ? output : { ...output, content: `${output.content.slice(0, max)}… [truncated: ${output.content.length - max} more characters]` };
 
 /** Runs one call: unknown tools, malformed arguments, failures and timeouts are tool errors; only the loop's abort throws. */
-async function runCall(tools: ToolSet, call: ToolCall, signal: AbortSignal, options: typeof DEFAULTS): Promise<ToolOutput> {
+async function runCall(
+  tools: ToolSet,
+  call: ToolCall,
+  signal: AbortSignal,
+  options: typeof DEFAULTS,
+  progress: (update: ToolProgress) => void,
+): Promise<ToolOutput> {
   const tool = tools.get(call.name);
   if (!tool) return toolError(`Unknown tool "${call.name}". Available tools: ${tools.names.join(', ') || 'none'}`);
   const args = parseToolArguments(call.arguments);
   if (!args.ok) return toolError(args.message);
   const toolSignal = AbortSignal.any([signal, AbortSignal.timeout(options.toolTimeoutMs)]);
   try {
-    return capped(await raceAbort(tool.run(args.value, { signal: toolSignal }), toolSignal), options.maxToolResultChars);
+    return capped(await raceAbort(tool.run(args.value, { signal: toolSignal, progress }), toolSignal), options.maxToolResultChars);
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (toolSignal.aborted) return toolError(`Tool ${call.name} did not answer within ${options.toolTimeoutMs} ms`);
@@ -111,6 +124,37 @@ function closeTranscript(messages: ChatMessage[], text: string, pending: Pending
 }
 
 type PendingCall = { call: ToolCall; output?: ToolOutput };
+
+/**
+ * Runs `work`, yielding what it reports while it runs, and returns once it settled (rethrowing its failure, or
+ * `signal`'s reason as soon as it aborts).
+ */
+async function* whileRunning(
+  signal: AbortSignal,
+  work: (report: (event: ToolProgressEvent) => void) => Promise<unknown>,
+): AsyncGenerator<ToolProgressEvent> {
+  const queue: ToolProgressEvent[] = [];
+  let wake: (() => void) | undefined;
+  let settled = false;
+  const done = raceAbort(
+    work((event) => {
+      queue.push(event);
+      wake?.();
+    }),
+    signal,
+  ).finally(() => {
+    settled = true;
+    wake?.();
+  });
+  done.catch(() => {}); // awaited below; never unhandled meanwhile
+  while (!settled || queue.length > 0) {
+    const next = queue.shift();
+    if (next) yield next;
+    else await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+  await done;
+}
 
 const toolMessage = (call: ToolCall, output: ToolOutput): ChatMessage => ({
   role: 'tool',
@@ -186,13 +230,14 @@ async function* steps(options: ToolLoopOptions, state: ToolLoopResult): AsyncGen
       state.messages.push({ role: 'assistant', content: text, toolCalls: calls });
       text = '';
       pending = calls.map((call) => ({ call }));
-      await raceAbort(
+      const running = pending;
+      yield* whileRunning(signal, (report) =>
         Promise.all(
-          pending.map(async (entry) => {
-            entry.output = await runCall(tools, entry.call, signal, settings);
+          running.map(async (entry) => {
+            const { id: callId, name } = entry.call;
+            entry.output = await runCall(tools, entry.call, signal, settings, (update) => report({ type: 'tool_progress', callId, name, ...update }));
           }),
         ),
-        signal,
       );
       const results = pending.map(({ call, output }) => toolMessage(call, output!));
       state.messages.push(...results);

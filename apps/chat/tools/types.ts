@@ -7,9 +7,18 @@ export interface ToolOutput {
   isError: boolean;
 }
 
+/** How far a long-running tool has come (an asset being generated): streamed to the client while it runs. */
+export interface ToolProgress {
+  /** 0–100 when the tool knows it. */
+  percent?: number;
+  message?: string;
+}
+
 export interface ToolContext {
   /** Aborted when the chat request goes away or runs out of time: the tool must stop. */
   signal: AbortSignal;
+  /** Reports progress to the client while the tool runs (optional: the loop may not listen). */
+  progress?(update: ToolProgress): void;
 }
 
 export type ToolSource = 'kb' | 'mcp' | 'asset';

@@ -50,6 +50,15 @@ export async function* gaiaV1Stream(events: AsyncIterable<ChatEvent>, completion
       case 'tool_result':
         yield { type: 'tool_result', tool_call_id: event.callId, name: event.name, is_error: event.isError };
         break;
+      case 'tool_progress':
+        yield {
+          type: 'tool_progress',
+          tool_call_id: event.callId,
+          name: event.name,
+          ...(event.percent === undefined ? {} : { percent: event.percent }),
+          ...(event.message === undefined ? {} : { message: event.message }),
+        };
+        break;
       case 'done': {
         const rest = chunker.flush();
         if (rest) yield chunk(rest);
