@@ -12,7 +12,7 @@ import type { ModelInfo } from './engine/types.ts';
 import { createProviderRegistry } from './providers/registry.ts';
 import { seedPersonas } from './store/personas.ts';
 import { type ChatStore, createChatStore } from './store/store.ts';
-import { type AssetToolHook, noAssetTools } from './tools/asset.ts';
+import { type AssetToolHook, assetTools, noAssetTools } from './tools/asset.ts';
 import { kbTools } from './tools/kb.ts';
 import { connectMcpTools } from './tools/mcp.ts';
 
@@ -41,6 +41,9 @@ export interface ChatDepsInput extends SqlServiceDeps {
   identityTokens?: IdentityTokens;
   /** SQL schema (default `chat`; tests use their own). */
   schema?: string;
+  /** The asset service; with `identityTokens`, its tool (`generate_asset`) is offered, called as the chatting user. */
+  asset?: ServiceClient;
+  /** Replaces the asset tools built from `asset` (tests). */
   assetTools?: AssetToolHook;
 }
 
@@ -50,7 +53,9 @@ export interface ChatDepsInput extends SqlServiceDeps {
  * @example const deps = createChatDeps({ ...base, settings: chatSettings(config), kb: services.kb, identityTokens });
  */
 export function createChatDeps(input: ChatDepsInput): ChatDeps & { close(): Promise<void> } {
-  const { settings, kb, identityTokens, schema, assetTools = noAssetTools, ...base } = input;
+  const { settings, kb, asset, identityTokens, schema, assetTools: assetToolsOverride, ...base } = input;
+  const offerAssetTools: AssetToolHook =
+    assetToolsOverride ?? (asset && identityTokens ? ({ principal }) => assetTools(withIdentity(asset, identityTokens, principal)) : noAssetTools);
   const store = createChatStore(base.db, schema ?? 'chat');
   const registry = createProviderRegistry(settings.providers, { reliability: settings.reliability });
   const mcp = connectMcpTools(settings.mcpServers, { logger: base.logger });
@@ -64,7 +69,7 @@ export function createChatDeps(input: ChatDepsInput): ChatDeps & { close(): Prom
       return [
         ...(identityTokens ? kbTools(withIdentity(kb, identityTokens, principal)) : []),
         ...(await mcp.tools({ signal: context.signal })),
-        ...assetTools({ principal, conversationId: context.conversationId }),
+        ...offerAssetTools({ principal, conversationId: context.conversationId }),
       ];
     },
   });
