@@ -1,7 +1,110 @@
-import type { z } from 'zod';
-import { ServiceConfigSchema } from '../../lib/config/common.ts';
+import { z } from 'zod';
+import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
+import { DiscoveryFields } from '../../lib/config/discovery.ts';
+import { positiveInt } from '../../lib/config/fields.ts';
+import { toMicros } from './domain/money.ts';
+import type { PriceTable } from './domain/providers.ts';
+import { ASSET_KINDS } from './providers/types.ts';
+import type { AssetBehaviour } from './service/core.ts';
 
-/** The asset service's environment: the common variables (README table); its own fields join here. */
-export const AssetConfigSchema = ServiceConfigSchema;
+const usd = (fallback: number) => z.coerce.number().min(0, 'must be 0 or more (USD)').max(1_000_000).default(fallback);
+const seconds = (fallback: number, min = 1, max = 86_399) => z.coerce.number().min(min).max(max).default(fallback);
+
+const PriceTableSchema = z.record(
+  z.string().regex(/^[a-z0-9-]{1,32}$/, 'provider names are lowercase, e.g. openai'),
+  z.partialRecord(z.enum(ASSET_KINDS), z.number().min(0).max(1000)),
+);
+
+const pricesJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      const parsed = PriceTableSchema.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data as PriceTable;
+      ctx.addIssue({ code: 'custom', message: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"openai":{"image":0.04},"meshy":{"model3d":0.2}}' });
+    }
+    return z.NEVER;
+  })
+  .optional();
+
+/** The asset service's own settings, shared by its config and the all-in-one runner's. */
+export const AssetFields = {
+  /** `local` (a directory under `DATA_DIR`); S3 and Supabase Storage join with their adapters. */
+  ASSET_STORAGE: z.enum(['local']).default('local'),
+  /** Where `local` storage keeps files; default `<DATA_DIR>/assets`. */
+  ASSET_DIR: z.string().optional(),
+  ASSET_BUDGET_DAILY_USD: usd(5),
+  ASSET_BUDGET_MONTHLY_USD: usd(50),
+  ASSET_PRICES: pricesJson,
+  ASSET_QUEUE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,49}$/, 'must be a lowercase SQL name, e.g. asset_queue')
+    .default('asset_queue'),
+  ASSET_WORKERS: positiveInt(2).pipe(z.number().max(64)),
+  ASSET_JOB_LEASE_S: seconds(900, 5),
+  ASSET_JOB_MAX_ATTEMPTS: positiveInt(3).pipe(z.number().max(20)),
+  ASSET_JOB_RETRY_DELAY_S: z.coerce.number().int().min(0).max(3600).default(5),
+  ASSET_QUEUE_POLL_S: seconds(2, 0.5, 60),
+  ASSET_QUEUE_MAINTENANCE_S: seconds(30, 1, 3600),
+  ASSET_MAX_WAIT_MS: positiveInt(120_000).pipe(z.number().max(3_600_000)),
+  ASSET_REUSE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.75),
+  /** Prefix of the download and preview links in responses: the gateway's URL as clients reach it. */
+  ASSET_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://gaia.example.com' }).optional(),
+  ASSET_SIGNED_URL_TTL_S: seconds(300, 10, 86_400),
+};
+
+type AssetFieldValues = z.infer<z.ZodObject<typeof AssetFields>>;
+
+/** The asset service's environment. */
+export const AssetConfigSchema = CommonConfigSchema.extend({ ...DiscoveryFields, ...AssetFields }).superRefine((config, ctx) => {
+  commonChecks(config, ctx);
+  assetChecks(config, ctx);
+});
 
 export type AssetConfig = z.infer<typeof AssetConfigSchema>;
+
+/** Cross-field rules of {@link AssetFields}. */
+export function assetChecks(config: AssetFieldValues, ctx: z.RefinementCtx): void {
+  if (config.ASSET_BUDGET_MONTHLY_USD < config.ASSET_BUDGET_DAILY_USD) {
+    ctx.addIssue({ code: 'custom', message: 'must be at least ASSET_BUDGET_DAILY_USD', path: ['ASSET_BUDGET_MONTHLY_USD'] });
+  }
+}
+
+/** Where the asset service keeps files. */
+export type AssetStorageSettings = { kind: 'local'; dir: string };
+
+export interface AssetSettings {
+  storage: AssetStorageSettings;
+  behaviour: AssetBehaviour;
+}
+
+/**
+ * The settings of {@link AssetFields}; `dataDir` holds local storage unless `ASSET_DIR` is set.
+ * @example const settings = assetSettings(config, config.DATA_DIR);
+ */
+export function assetSettings(config: AssetFieldValues, dataDir: string, defaults: { publicBaseUrl?: string } = {}): AssetSettings {
+  return {
+    storage: { kind: 'local', dir: config.ASSET_DIR ?? `${dataDir.replace(/\/+$/, '')}/assets` },
+    behaviour: {
+      budgets: { dailyMicros: toMicros(config.ASSET_BUDGET_DAILY_USD), monthlyMicros: toMicros(config.ASSET_BUDGET_MONTHLY_USD) },
+      prices: config.ASSET_PRICES ?? {},
+      queue: {
+        schema: config.ASSET_QUEUE_SCHEMA,
+        workers: config.ASSET_WORKERS,
+        pollIntervalSeconds: config.ASSET_QUEUE_POLL_S,
+        leaseSeconds: Math.round(config.ASSET_JOB_LEASE_S),
+        maxAttempts: config.ASSET_JOB_MAX_ATTEMPTS,
+        retryDelaySeconds: config.ASSET_JOB_RETRY_DELAY_S,
+        maintenanceIntervalSeconds: Math.round(config.ASSET_QUEUE_MAINTENANCE_S),
+      },
+      maxWaitMs: config.ASSET_MAX_WAIT_MS,
+      reuseMinScore: config.ASSET_REUSE_MIN_SCORE,
+      publicBaseUrl: config.ASSET_PUBLIC_URL ?? defaults.publicBaseUrl ?? '',
+      signedUrlTtlSeconds: Math.round(config.ASSET_SIGNED_URL_TTL_S),
+      cancelCheckMs: 1_000,
+      progressIntervalMs: 250,
+    },
+  };
+}
