@@ -101,12 +101,17 @@ export class JobQueue {
       return;
     }
     for (let i = 0; i < s.workers; i++) {
-      this.#workerIds.push(
-        await this.#boss.work<{ jobId: string }>(QUEUE, work, async ([job]) => {
-          if (!job) return;
+      let workerId = '';
+      workerId = await this.#boss.work<{ jobId: string }>(QUEUE, work, async ([job]) => {
+        if (!job) return;
+        try {
           await handlers.run({ id: job.data.jobId, retryCount: job.retryCount, retryLimit: job.retryLimit, leaseSeconds: Number(job.expireInSeconds) });
-        }),
-      );
+        } finally {
+          // pg-boss would sleep a polling interval before the next fetch even with jobs waiting: fetch again at once.
+          this.#boss.notifyWorker(workerId);
+        }
+      });
+      this.#workerIds.push(workerId);
     }
     this.#workerIds.push(
       await this.#boss.work<{ jobId: string }>(DEAD, work, async ([job]) => {

@@ -15,6 +15,7 @@ import { type InternalCaller, internalCaller } from '../../../lib/testing/intern
 import { createApp } from '../app.ts';
 import { type AssetDeps, createAssetDeps, startAsset } from '../deps.ts';
 import { type ProviderCatalog, staticCatalog } from '../domain/providers.ts';
+import type { QueueSettings } from '../jobs/queue.ts';
 import type { AssetProvider } from '../providers/types.ts';
 import type { AssetBehaviour, PreviewMaker } from '../service/core.ts';
 import { testAssetSettings } from './settings.ts';
@@ -93,7 +94,8 @@ export interface AssetTestApp extends InternalCaller {
 export interface AssetTestAppOptions {
   shared?: SharedAssetBackend;
   providers?: AssetProvider[] | ProviderCatalog;
-  behaviour?: Partial<AssetBehaviour>;
+  /** Behaviour overrides; `queue` may be partial (its schema is always the shared one). */
+  behaviour?: Partial<Omit<AssetBehaviour, 'queue'>> & { queue?: Partial<QueueSettings> };
   previews?: PreviewMaker;
   now?: () => Date;
   /** Wait for the queue to be started (default true). */
@@ -115,8 +117,9 @@ export async function createAssetTestApp(options: AssetTestAppOptions = {}): Pro
   const logger = createMemoryLogger();
   const readiness = new Readiness(logger);
   const db = severableDb(shared.db);
-  const settings = testAssetSettings(options.behaviour, shared.dir);
-  settings.behaviour.queue = { ...settings.behaviour.queue, schema: shared.queueSchema, ...options.behaviour?.queue };
+  const { queue, ...behaviour } = options.behaviour ?? {};
+  const settings = testAssetSettings(behaviour, shared.dir);
+  settings.behaviour.queue = { ...settings.behaviour.queue, ...queue, schema: shared.queueSchema };
   const providers = Array.isArray(options.providers) ? staticCatalog(options.providers) : options.providers;
   const deps = createAssetDeps({
     logger,

@@ -34,6 +34,8 @@ export interface TestProviderOptions {
   webhookSecret?: string;
   /** Bytes of the main file (padding the PNG's metadata), to test size limits. */
   padBytes?: number;
+  /** The first run waits for this before finishing, deaf to its signal (a worker that hangs and comes back late). */
+  holdFirst?: Promise<void>;
 }
 
 export interface TestProvider extends AssetProvider {
@@ -145,6 +147,7 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
           context.onProgress(Math.round((step / (steps + 1)) * 100), `step ${step} of ${steps}`);
         }
         if (options.hang) await sleep(3_600_000, context.signal);
+        if (options.holdFirst && calls.length === 1) await options.holdFirst;
         const failure = failures.shift();
         if (failure) throw new ProviderError(name, failure, `scripted ${failure} failure`);
         if (options.webhookSecret) {
