@@ -1,0 +1,51 @@
+import { createMemoryLogger } from '../../../../lib/logging/logger.ts';
+import type { AssetCategory, AssetKind, GenerationRequest, ProviderContext } from '../types.ts';
+
+/** Test support for asset providers: requests and a context that records what a provider reported. */
+
+const KIND_OF: Record<AssetCategory, AssetKind> = {
+  environment: 'model3d',
+  character: 'model3d',
+  prop: 'model3d',
+  animation: 'model3d',
+  texture: 'texture',
+  image: 'image',
+  audio: 'audio',
+};
+
+/** A request as the service hands it over: `kind` follows `category` unless given. */
+export function generationRequest(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
+  const category = overrides.category ?? 'image';
+  const style = overrides.style ?? 'watercolor';
+  const description = overrides.description ?? 'an old friend at dawn';
+  return {
+    category,
+    kind: KIND_OF[category],
+    style,
+    description,
+    prompt: `${style}: ${description}`,
+    requirements: {},
+    seed: 'seed-1',
+    ...overrides,
+  };
+}
+
+export interface RecordingContext extends ProviderContext {
+  progress: { percent: number; message?: string | undefined }[];
+  controller: AbortController;
+  logger: ReturnType<typeof createMemoryLogger>;
+}
+
+/** A context whose progress reports and log lines are kept; `controller.abort()` cancels the run. */
+export function recordingContext(overrides: Partial<ProviderContext> = {}): RecordingContext {
+  const controller = new AbortController();
+  const progress: RecordingContext['progress'] = [];
+  return {
+    signal: controller.signal,
+    onProgress: (percent, message) => progress.push({ percent, message }),
+    progress,
+    controller,
+    ...overrides,
+    logger: createMemoryLogger(),
+  };
+}
