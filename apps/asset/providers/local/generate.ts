@@ -27,8 +27,8 @@ function workFor(context: ProviderContext): Work {
   return {
     progress: (fraction) => report(5 + 90 * Math.min(Math.max(fraction, 0), 1)),
     async checkpoint() {
+      await yieldToLoop(0);
       context.signal.throwIfAborted();
-      await yieldToLoop(0, undefined, { signal: context.signal });
     },
   };
 }

@@ -1,17 +1,8 @@
 import { createMemoryLogger } from '../../../../lib/logging/logger.ts';
-import type { AssetCategory, AssetKind, GenerationRequest, ProviderContext } from '../types.ts';
+import { KIND_OF_CATEGORY } from '../registry.ts';
+import type { GenerationRequest, ProviderContext } from '../types.ts';
 
 /** Test support for asset providers: requests and a context that records what a provider reported. */
-
-const KIND_OF: Record<AssetCategory, AssetKind> = {
-  environment: 'model3d',
-  character: 'model3d',
-  prop: 'model3d',
-  animation: 'model3d',
-  texture: 'texture',
-  image: 'image',
-  audio: 'audio',
-};
 
 /** A request as the service hands it over: `kind` follows `category` unless given. */
 export function generationRequest(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
@@ -20,7 +11,7 @@ export function generationRequest(overrides: Partial<GenerationRequest> = {}): G
   const description = overrides.description ?? 'an old friend at dawn';
   return {
     category,
-    kind: KIND_OF[category],
+    kind: KIND_OF_CATEGORY[category],
     style,
     description,
     prompt: `${style}: ${description}`,

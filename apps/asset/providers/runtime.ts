@@ -1,0 +1,44 @@
+import type { Reliability } from './retry.ts';
+import type { GenerationRequest } from './types.ts';
+
+/**
+ * USD per generation, keyed `provider` or `provider:quality` (the more specific wins), e.g.
+ * `{ openai: 0.042, 'openai:high': 0.167 }`. Config: `ASSET_PRICES`.
+ */
+export type PriceTable = Record<string, number>;
+
+/** Defaults for each provider's default model (list prices when written; override with `ASSET_PRICES`). */
+export const DEFAULT_PRICES: PriceTable = {
+  local: 0,
+  openai: 0.042,
+  'openai:low': 0.011,
+  'openai:high': 0.167,
+  'openai:ultra': 0.167,
+  stability: 0.03,
+  midjourney: 0.05,
+  mubert: 0.05,
+  meshy: 0.2,
+};
+
+/**
+ * The price of `request` on `provider`: `provider:quality`, else `provider`, else 0.
+ * @example priceOf(DEFAULT_PRICES, 'openai', request) // 0.167 for quality high
+ */
+export function priceOf(prices: PriceTable, provider: string, request: GenerationRequest): number {
+  const quality = request.requirements.quality;
+  return (quality && prices[`${provider}:${quality}`]) ?? prices[provider] ?? 0;
+}
+
+/** What every remote provider shares: how it calls, polls, downloads and prices. */
+export interface ProviderRuntime {
+  reliability: Reliability;
+  prices: PriceTable;
+  /** Between two looks at a remote task, and how long it may take in all. */
+  poll: { intervalMs: number; timeoutMs: number };
+  /** The largest result file downloaded (a `requirements.fileSizeMaxMb` lowers it). */
+  maxDownloadBytes: number;
+}
+
+/** The download cap for `request`: its `fileSizeMaxMb` if lower than the runtime's. */
+export const downloadCap = (runtime: ProviderRuntime, request: GenerationRequest): number =>
+  Math.min(runtime.maxDownloadBytes, request.requirements.fileSizeMaxMb === undefined ? Number.POSITIVE_INFINITY : request.requirements.fileSizeMaxMb * 1024 * 1024);
