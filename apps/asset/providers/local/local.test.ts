@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deferred } from '../../../../lib/testing/async.ts';
 import { generationRequest, recordingContext } from '../testing/generation.ts';
 import { type GenerationRequest, type GenerationResult, ProviderError } from '../types.ts';
 import { createLocalProvider, LOCAL_MODEL } from './index.ts';
@@ -271,6 +272,21 @@ describe('local provider: progress, cancel, cost', () => {
 
     expect(error).toMatchObject({ message: 'job cancelled' });
     expect(Math.max(...context.progress.map((p) => p.percent))).toBeLessThan(50);
+  });
+
+  it('throws the signal’s reason when cancelled from outside while it yields', async () => {
+    const context = recordingContext();
+    const started = deferred();
+    context.onProgress = (percent) => {
+      context.progress.push({ percent });
+      started.resolve();
+    };
+    const run = local.generate(generationRequest({ category: 'texture', requirements: { quality: 'ultra' } }), context);
+    await started.promise;
+    setTimeout(() => context.controller.abort(new Error('job cancelled')), 5);
+
+    await expect(run).rejects.toMatchObject({ message: 'job cancelled' });
+    expect(context.progress.map((p) => p.percent)).not.toContain(100);
   });
 
   it('does not start when the signal is already aborted', async () => {
