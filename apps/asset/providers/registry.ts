@@ -5,7 +5,9 @@ import { MESHY_KINDS, MESHY_PROVIDER, type MeshySettings } from './meshy/api.ts'
 import { MIDJOURNEY_KINDS, MIDJOURNEY_PROVIDER, type MidjourneySettings } from './midjourney/api.ts';
 import { MUBERT_KINDS, MUBERT_PROVIDER, type MubertSettings } from './mubert/api.ts';
 import { OPENAI_KINDS, OPENAI_PROVIDER, type OpenAiImagesSettings } from './openai/api.ts';
+import { createOpenAiImagesProvider } from './openai/index.ts';
 import { STABILITY_KINDS, STABILITY_PROVIDER, type StabilitySettings } from './stability/api.ts';
+import { createStabilityProvider } from './stability/index.ts';
 import { ASSET_KINDS, type AssetCategory, type AssetKind, type AssetProvider } from './types.ts';
 
 /** What each GAIA category is made as. */
@@ -84,7 +86,10 @@ export interface AssetProviderRegistry {
 type Factories = { [N in Exclude<ProviderName, 'local'>]?: (settings: NonNullable<AssetProviderSettings[N]>) => AssetProvider };
 
 /** The remote providers this build can make; each joins when its adapter lands. */
-const FACTORIES: Factories = {};
+const FACTORIES: Factories = {
+  openai: createOpenAiImagesProvider,
+  stability: createStabilityProvider,
+};
 
 const isProviderName = (name: string): name is ProviderName => Object.hasOwn(PROVIDER_KINDS, name);
 const makes = (name: ProviderName, kind: AssetKind): boolean => (PROVIDER_KINDS[name] as readonly AssetKind[]).includes(kind);

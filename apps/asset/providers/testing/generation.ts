@@ -1,5 +1,7 @@
 import { createMemoryLogger } from '../../../../lib/logging/logger.ts';
 import { KIND_OF_CATEGORY } from '../registry.ts';
+import type { Reliability } from '../retry.ts';
+import { DEFAULT_PRICES, type ProviderRuntime } from '../runtime.ts';
 import type { GenerationRequest, ProviderContext } from '../types.ts';
 
 /** Test support for asset providers: requests and a context that records what a provider reported. */
@@ -40,3 +42,16 @@ export function recordingContext(overrides: Partial<ProviderContext> = {}): Reco
     logger: createMemoryLogger(),
   };
 }
+
+/** A runtime for tests: short timeouts, quick backoff and polling. */
+export function testRuntime(overrides: { reliability?: Partial<Reliability>; poll?: Partial<ProviderRuntime['poll']>; maxDownloadBytes?: number } = {}): ProviderRuntime {
+  return {
+    reliability: { timeoutMs: 2_000, maxAttempts: 3, firstBackoffMs: 10, maxBackoffMs: 50, maxRetryAfterMs: 5_000, ...overrides.reliability },
+    prices: DEFAULT_PRICES,
+    poll: { intervalMs: 20, timeoutMs: 2_000, ...overrides.poll },
+    maxDownloadBytes: overrides.maxDownloadBytes ?? 10 * 1024 * 1024,
+  };
+}
+
+/** For `.catch(caught)`: the rejection as a value, to match on (a promise that resolves gives its result, which will not match). */
+export const caught = (err: unknown): unknown => err;
