@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/errors/api-error.ts';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
-import { createAssetProviderRegistry, DEFAULT_ROUTES, KIND_OF_CATEGORY } from './registry.ts';
-import { ASSET_CATEGORIES } from './types.ts';
+import { type AssetProviderSettings, createAssetProviderRegistry, DEFAULT_ROUTES, KIND_OF_CATEGORY } from './registry.ts';
+import { testRuntime } from './testing/generation.ts';
+import { ASSET_CATEGORIES, type AssetCategory } from './types.ts';
 
 const errorOf = (fn: () => unknown): unknown => {
   try {
@@ -50,5 +51,49 @@ describe('asset provider registry without keys', () => {
     expect(registry.resolve({ category: 'audio', kind: 'audio', provider: 'local' }).provider.name).toBe('local');
     expect(registry.get('nope')).toBeUndefined();
     expect(registry.get('__proto__')).toBeUndefined();
+  });
+});
+
+describe('asset provider registry with providers configured', () => {
+  const runtime = testRuntime();
+  const all: AssetProviderSettings = {
+    openai: { apiKey: 'sk', runtime },
+    stability: { apiKey: 'sk', runtime },
+    midjourney: { baseUrl: 'http://mj.invalid', runtime },
+    mubert: { customerId: 'c', accessToken: 't', runtime },
+    meshy: { apiKey: 'msy', webhookSecret: 'whsec', runtime },
+  };
+  const routed = (registry: ReturnType<typeof createAssetProviderRegistry>, category: AssetCategory) =>
+    registry.resolve({ category, kind: KIND_OF_CATEGORY[category] }).provider.name;
+
+  it('routes as GAIA does: 3D to meshy, textures to midjourney first, images to openai, audio to mubert', () => {
+    const registry = createAssetProviderRegistry(all, createMemoryLogger());
+    expect(registry.names()).toEqual(['local', 'openai', 'stability', 'midjourney', 'mubert', 'meshy']);
+    expect(Object.fromEntries(ASSET_CATEGORIES.map((c) => [c, routed(registry, c)]))).toEqual({
+      environment: 'meshy',
+      character: 'meshy',
+      prop: 'meshy',
+      animation: 'meshy',
+      texture: 'midjourney',
+      image: 'openai',
+      audio: 'mubert',
+    });
+    expect(registry.get('meshy')?.webhook).toBeDefined();
+    expect(registry.get('midjourney')?.webhook).toBeUndefined();
+  });
+
+  it('takes the next configured provider of a route, and ASSET_ROUTES overrides', () => {
+    const { midjourney: _, ...withoutMidjourney } = all;
+    expect(routed(createAssetProviderRegistry(withoutMidjourney, createMemoryLogger()), 'texture')).toBe('stability');
+
+    const overridden = createAssetProviderRegistry({ ...all, routes: { texture: ['stability'], image: ['local'], prop: ['local'] } }, createMemoryLogger());
+    expect([routed(overridden, 'texture'), routed(overridden, 'image'), routed(overridden, 'prop'), routed(overridden, 'character')]).toEqual(['stability', 'local', 'local', 'meshy']);
+  });
+
+  it('honours a per-request provider that makes the kind, and refuses one that does not', () => {
+    const registry = createAssetProviderRegistry(all, createMemoryLogger());
+    expect(registry.resolve({ category: 'texture', kind: 'texture', provider: 'openai' }).provider.name).toBe('openai');
+    const wrongKind = errorOf(() => registry.resolve({ category: 'audio', kind: 'audio', provider: 'stability' }));
+    expect(wrongKind).toMatchObject({ code: 'VALIDATION_FAILED', message: "Asset provider 'stability' makes image, texture, not audio" });
   });
 });

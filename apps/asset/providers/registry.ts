@@ -2,8 +2,11 @@ import { ApiError } from '../../../lib/errors/api-error.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 import { createLocalProvider, LOCAL_PROVIDER } from './local/index.ts';
 import { MESHY_KINDS, MESHY_PROVIDER, type MeshySettings } from './meshy/api.ts';
+import { createMeshyProvider } from './meshy/index.ts';
 import { MIDJOURNEY_KINDS, MIDJOURNEY_PROVIDER, type MidjourneySettings } from './midjourney/api.ts';
+import { createMidjourneyProvider } from './midjourney/index.ts';
 import { MUBERT_KINDS, MUBERT_PROVIDER, type MubertSettings } from './mubert/api.ts';
+import { createMubertProvider } from './mubert/index.ts';
 import { OPENAI_KINDS, OPENAI_PROVIDER, type OpenAiImagesSettings } from './openai/api.ts';
 import { createOpenAiImagesProvider } from './openai/index.ts';
 import { STABILITY_KINDS, STABILITY_PROVIDER, type StabilitySettings } from './stability/api.ts';
@@ -83,25 +86,17 @@ export interface AssetProviderRegistry {
   resolve(request: { category: AssetCategory; kind: AssetKind; provider?: string | undefined }): ResolvedProvider;
 }
 
-type Factories = { [N in Exclude<ProviderName, 'local'>]?: (settings: NonNullable<AssetProviderSettings[N]>) => AssetProvider };
-
-/** The remote providers this build can make; each joins when its adapter lands. */
-const FACTORIES: Factories = {
-  openai: createOpenAiImagesProvider,
-  stability: createStabilityProvider,
-};
-
 const isProviderName = (name: string): name is ProviderName => Object.hasOwn(PROVIDER_KINDS, name);
 const makes = (name: ProviderName, kind: AssetKind): boolean => (PROVIDER_KINDS[name] as readonly AssetKind[]).includes(kind);
 
+/** The local provider, and each remote one whose settings are present. */
 function build(settings: AssetProviderSettings): Map<ProviderName, AssetProvider> {
   const providers = new Map<ProviderName, AssetProvider>([[LOCAL_PROVIDER, createLocalProvider()]]);
-  const add = <N extends Exclude<ProviderName, 'local'>>(name: N) => {
-    const config = settings[name];
-    const factory = FACTORIES[name] as ((s: NonNullable<AssetProviderSettings[N]>) => AssetProvider) | undefined;
-    if (config && factory) providers.set(name, factory(config as NonNullable<AssetProviderSettings[N]>));
-  };
-  for (const name of PROVIDER_NAMES) if (name !== LOCAL_PROVIDER) add(name);
+  if (settings.openai) providers.set(OPENAI_PROVIDER, createOpenAiImagesProvider(settings.openai));
+  if (settings.stability) providers.set(STABILITY_PROVIDER, createStabilityProvider(settings.stability));
+  if (settings.midjourney) providers.set(MIDJOURNEY_PROVIDER, createMidjourneyProvider(settings.midjourney));
+  if (settings.mubert) providers.set(MUBERT_PROVIDER, createMubertProvider(settings.mubert));
+  if (settings.meshy) providers.set(MESHY_PROVIDER, createMeshyProvider(settings.meshy));
   return providers;
 }
 

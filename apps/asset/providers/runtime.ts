@@ -1,5 +1,5 @@
 import type { Reliability } from './retry.ts';
-import type { GenerationRequest } from './types.ts';
+import type { AssetKind, AssetProvider, GenerationRequest } from './types.ts';
 
 /**
  * USD per generation, keyed `provider` or `provider:quality` (the more specific wins), e.g.
@@ -42,3 +42,21 @@ export interface ProviderRuntime {
 /** The download cap for `request`: its `fileSizeMaxMb` if lower than the runtime's. */
 export const downloadCap = (runtime: ProviderRuntime, request: GenerationRequest): number =>
   Math.min(runtime.maxDownloadBytes, request.requirements.fileSizeMaxMb === undefined ? Number.POSITIVE_INFINITY : request.requirements.fileSizeMaxMb * 1024 * 1024);
+
+/** A base URL without its trailing slashes, so endpoints join with one. */
+export const trimSlashes = (url: string): string => url.replace(/\/+$/, '');
+
+/**
+ * A remote provider from its parts: estimates come from the runtime's price table; `verify`, when given, is its
+ * webhook verifier.
+ * @example return remoteProvider(MESHY_PROVIDER, MESHY_KINDS, settings.runtime, (request, context) => generateWithMeshy(settings, request, context));
+ */
+export function remoteProvider(
+  name: string,
+  kinds: readonly AssetKind[],
+  runtime: ProviderRuntime,
+  generate: AssetProvider['generate'],
+  verify?: NonNullable<AssetProvider['webhook']>['verify'],
+): AssetProvider {
+  return { name, kinds, estimate: (request) => priceOf(runtime.prices, name, request), generate, ...(verify ? { webhook: { verify } } : {}) };
+}

@@ -6,7 +6,8 @@ export const MIDJOURNEY_KINDS: readonly AssetKind[] = ['image', 'texture'];
 
 /**
  * A midjourney-proxy compatible API (novicezk/midjourney-proxy and its forks): `POST {base}/mj/submit/imagine` →
- * task id, `GET {base}/mj/task/{id}/fetch` → the task, optionally a `notifyHook` callback on each change.
+ * task id, `GET {base}/mj/task/{id}/fetch` → the task, `POST {base}/mj/submit/action` for a button (`U1`: upscale),
+ * optionally a `notifyHook` callback on each change.
  */
 export interface MidjourneySettings {
   /** The proxy's base URL, without `/mj`, e.g. `https://mj-proxy.internal:8080`. */
@@ -23,6 +24,7 @@ export interface MidjourneySettings {
 }
 
 export const submitImagineUrl = (baseUrl: string): string => `${baseUrl}/mj/submit/imagine`;
+export const submitActionUrl = (baseUrl: string): string => `${baseUrl}/mj/submit/action`;
 export const fetchTaskUrl = (baseUrl: string, taskId: string): string => `${baseUrl}/mj/task/${encodeURIComponent(taskId)}/fetch`;
 
 export function midjourneyHeaders(settings: MidjourneySettings): Record<string, string> {

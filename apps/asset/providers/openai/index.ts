@@ -1,4 +1,4 @@
-import { priceOf } from '../runtime.ts';
+import { remoteProvider } from '../runtime.ts';
 import type { AssetProvider } from '../types.ts';
 import { createImagesClient, OPENAI_KINDS, OPENAI_PROVIDER, type OpenAiImagesSettings } from './api.ts';
 import { generateWithOpenAi } from './generate.ts';
@@ -11,10 +11,5 @@ export { OPENAI_PROVIDER, type OpenAiImagesSettings } from './api.ts';
  */
 export function createOpenAiImagesProvider(settings: OpenAiImagesSettings): AssetProvider {
   const client = createImagesClient(settings);
-  return {
-    name: OPENAI_PROVIDER,
-    kinds: OPENAI_KINDS,
-    estimate: (request) => priceOf(settings.runtime.prices, OPENAI_PROVIDER, request),
-    generate: (request, context) => generateWithOpenAi(client, settings, request, context),
-  };
+  return remoteProvider(OPENAI_PROVIDER, OPENAI_KINDS, settings.runtime, (request, context) => generateWithOpenAi(client, settings, request, context));
 }

@@ -1,6 +1,6 @@
-import { priceOf } from '../runtime.ts';
+import { remoteProvider, trimSlashes } from '../runtime.ts';
 import type { AssetProvider } from '../types.ts';
-import { STABILITY_KINDS, STABILITY_PROVIDER, type StabilitySettings } from './api.ts';
+import { STABILITY_BASE_URL, STABILITY_KINDS, STABILITY_PROVIDER, type StabilitySettings } from './api.ts';
 import { generateWithStability } from './generate.ts';
 
 export { STABILITY_PROVIDER, type StabilitySettings } from './api.ts';
@@ -10,11 +10,6 @@ export { STABILITY_PROVIDER, type StabilitySettings } from './api.ts';
  * @example const stability = createStabilityProvider({ apiKey, runtime });
  */
 export function createStabilityProvider(settings: StabilitySettings): AssetProvider {
-  const normalized = { ...settings, ...(settings.baseUrl ? { baseUrl: settings.baseUrl.replace(/\/+$/, '') } : {}) };
-  return {
-    name: STABILITY_PROVIDER,
-    kinds: STABILITY_KINDS,
-    estimate: (request) => priceOf(settings.runtime.prices, STABILITY_PROVIDER, request),
-    generate: (request, context) => generateWithStability(normalized, request, context),
-  };
+  const normalized = { ...settings, baseUrl: trimSlashes(settings.baseUrl ?? STABILITY_BASE_URL) };
+  return remoteProvider(STABILITY_PROVIDER, STABILITY_KINDS, settings.runtime, (request, context) => generateWithStability(normalized, request, context));
 }
