@@ -15,9 +15,11 @@ export const DEFAULT_PRICES: PriceTable = {
   'openai:high': 0.167,
   'openai:ultra': 0.167,
   stability: 0.03,
+  /** Subscription services: a per-generation share to budget with; set your own. */
   midjourney: 0.05,
   mubert: 0.05,
-  meshy: 0.2,
+  /** A Meshy-6 preview: 20 credits at $0.02. */
+  meshy: 0.4,
 };
 
 /**

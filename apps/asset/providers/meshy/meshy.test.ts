@@ -39,7 +39,7 @@ describe('meshy provider (text-to-3D)', () => {
     ]);
     expect(Buffer.from(result.files[0]!.bytes).equals(Buffer.from(glb))).toBe(true);
     expect(Buffer.from(result.files[1]!.bytes).equals(Buffer.from(thumbnail))).toBe(true);
-    expect(result).toMatchObject({ costUsd: 0.2, model: 'meshy/latest', metadata: { taskId: expect.stringContaining('meshy-task'), consumedCredits: 20 } });
+    expect(result).toMatchObject({ costUsd: 0.4, model: 'meshy/latest', metadata: { taskId: expect.stringContaining('meshy-task'), consumedCredits: 20 } });
     const percents = context.progress.map((p) => p.percent);
     expect(percents).toEqual(expect.arrayContaining([5, 34, 58, 82, 100]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));

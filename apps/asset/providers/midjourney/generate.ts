@@ -55,6 +55,25 @@ function awaitTask(call: HttpCall, settings: MidjourneySettings, taskId: string,
 }
 
 /**
+ * The grid's first image upscaled (its `U1` button through `/mj/submit/action`); undefined when the grid has no such
+ * button or the proxy has no action route (older proxies), so the grid itself is the result.
+ */
+async function upscaleFirst(call: HttpCall, settings: MidjourneySettings, grid: Task, context: ProviderContext): Promise<Task | undefined> {
+  const button = grid.buttons?.find((b) => /::upsample::1::/.test(b.customId));
+  if (!button) return undefined;
+  let upscaleId: string;
+  try {
+    upscaleId = await submit({ ...call, what: 'submit upscale' }, settings, submitActionUrl(settings.baseUrl), { customId: button.customId, taskId: grid.id });
+  } catch (err) {
+    if (!(err instanceof ProviderError) || err.kind !== 'refused') throw err;
+    context.logger.warn('midjourney upscale not available, keeping the grid', { taskId: grid.id, error: err.message });
+    return undefined;
+  }
+  context.onProgress(65, `upscale task ${upscaleId}`);
+  return awaitTask(call, settings, upscaleId, context, [65, 90]);
+}
+
+/**
  * Midjourney through a midjourney-proxy API: submit `/imagine` → task id → poll the task (or wake on the proxy's
  * signed callback) → upscale the first image of the grid (its `U1` button) → download the single image.
  */
@@ -71,13 +90,7 @@ export async function generateWithMidjourney(settings: MidjourneySettings, reque
   const imagineId = await submit(call, settings, submitImagineUrl(settings.baseUrl), { prompt });
   context.onProgress(5, `imagine task ${imagineId}`);
   const grid = await awaitTask(call, settings, imagineId, context, [10, 60]);
-  const upscale = grid.buttons?.find((button) => /::upsample::1::/.test(button.customId));
-  let final = grid;
-  if (upscale) {
-    const upscaleId = await submit({ ...call, what: 'submit upscale' }, settings, submitActionUrl(settings.baseUrl), { customId: upscale.customId, taskId: imagineId });
-    context.onProgress(65, `upscale task ${upscaleId}`);
-    final = await awaitTask(call, settings, upscaleId, context, [65, 90]);
-  }
+  const final = (await upscaleFirst(call, settings, grid, context)) ?? grid;
   if (!final.imageUrl) throw new ProviderError(MIDJOURNEY_PROVIDER, 'retryable', `midjourney task ${final.id} succeeded without an imageUrl`);
   const { bytes } = await download(call, final.imageUrl, downloadCap(settings.runtime, request));
   const file = toGeneratedFile(MIDJOURNEY_PROVIDER, request.kind, bytes);

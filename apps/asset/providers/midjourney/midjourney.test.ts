@@ -130,3 +130,14 @@ describe('midjourney provider (midjourney-proxy API)', () => {
     expect(wrongToken).toMatchObject({ kind: 'misconfigured', message: 'midjourney answered 401: Unauthorized (check MIDJOURNEY_PROXY_TOKEN)' });
   });
 });
+
+describe('midjourney provider on an older proxy', () => {
+  it('keeps the grid when the proxy has no action route to upscale with', async () => {
+    proxy.override('/mj/submit/action', { status: 404, json: { code: 3, description: 'Not Found' } });
+    const context = recordingContext();
+    const result = await provider().generate(generationRequest(), context);
+    expect(Buffer.from(result.files[0]!.bytes).equals(Buffer.from(grid))).toBe(true);
+    expect(result.metadata).toMatchObject({ upscaled: false });
+    expect(context.logger.entries()).toContainEqual(expect.objectContaining({ msg: 'midjourney upscale not available, keeping the grid' }));
+  });
+});

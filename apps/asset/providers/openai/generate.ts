@@ -2,7 +2,7 @@ import { APIConnectionError, APIError, APIUserAbortError, type OpenAI } from 'op
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
 import { networkError, statusError } from '../errors.ts';
 import { withRetries } from '../retry.ts';
-import { priceOf } from '../runtime.ts';
+import { downloadCap, priceOf } from '../runtime.ts';
 import { toGeneratedFile } from '../sniff.ts';
 import { type GenerationRequest, type GenerationResult, type ProviderContext, ProviderError } from '../types.ts';
 import { OPENAI_IMAGE_MODEL, OPENAI_PROVIDER, type OpenAiImagesSettings } from './api.ts';
@@ -38,7 +38,10 @@ export async function generateWithOpenAi(client: OpenAI, settings: OpenAiImagesS
   const image = response.data?.[0];
   if (!image?.b64_json) throw new ProviderError(OPENAI_PROVIDER, 'retryable', 'openai answered without an image (no data[0].b64_json)');
   context.onProgress(90, 'received');
-  const file = toGeneratedFile(OPENAI_PROVIDER, request.kind, Buffer.from(image.b64_json, 'base64'));
+  const bytes = Buffer.from(image.b64_json, 'base64');
+  const cap = downloadCap(settings.runtime, request);
+  if (bytes.length > cap) throw new ProviderError(OPENAI_PROVIDER, 'refused', `openai sent an image of ${bytes.length} bytes, above the limit of ${cap}: raise file_size_max_mb`);
+  const file = toGeneratedFile(OPENAI_PROVIDER, request.kind, bytes);
   context.onProgress(100, 'done');
   const metadata: Record<string, unknown> = { created: response.created };
   if (image.revised_prompt) metadata.revisedPrompt = image.revised_prompt;

@@ -87,6 +87,11 @@ describe('openai images provider', () => {
     expect(await inFlight.ended).toBe('closed');
   });
 
+  it('refuses an image above file_size_max_mb', async () => {
+    const error = await provider().generate(generationRequest({ requirements: { fileSizeMaxMb: 0.001 } }), recordingContext()).catch(caught);
+    expect(error).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^openai sent an image of \d+ bytes, above the limit of 1048: raise file_size_max_mb$/) });
+  });
+
   it('refuses an answer that is not an image', async () => {
     fake.override('/v1/images', { json: { created: 1, data: [{ b64_json: Buffer.from('<html>oops</html>').toString('base64') }] } });
     const error = await provider({ reliability: { maxAttempts: 1 } }).generate(generationRequest(), recordingContext()).catch(caught);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { requestBytes } from '../http.ts';
-import { priceOf } from '../runtime.ts';
+import { downloadCap, priceOf } from '../runtime.ts';
 import { toGeneratedFile } from '../sniff.ts';
 import { type GenerationRequest, type GenerationResult, type ProviderContext, ProviderError } from '../types.ts';
 import { generateUrl, STABILITY_BASE_URL, STABILITY_MODEL, STABILITY_PROVIDER, type StabilitySettings, stabilityHeaders } from './api.ts';
@@ -55,7 +55,7 @@ export async function generateWithStability(settings: StabilitySettings, request
     reading: { credentials: 'STABILITY_API_KEY', overrides: { 403: 'refused' as const } },
   };
   context.onProgress(10, `asking stable image ${model}`);
-  const { bytes, headers } = await requestBytes(call, url, { method: 'POST', headers: stabilityHeaders(settings.apiKey), body: stabilityForm(request, model) }, settings.runtime.maxDownloadBytes);
+  const { bytes, headers } = await requestBytes(call, url, { method: 'POST', headers: stabilityHeaders(settings.apiKey), body: stabilityForm(request, model) }, downloadCap(settings.runtime, request));
   const finishReason = headers.get('finish-reason') ?? 'SUCCESS';
   if (finishReason === 'CONTENT_FILTERED') {
     throw new ProviderError(STABILITY_PROVIDER, 'refused', 'stability filtered the result (content moderation): change the description');
