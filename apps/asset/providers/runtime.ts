@@ -43,7 +43,7 @@ export interface ProviderRuntime {
 
 /** The download cap for `request`: its `fileSizeMaxMb` if lower than the runtime's. */
 export const downloadCap = (runtime: ProviderRuntime, request: GenerationRequest): number =>
-  Math.min(runtime.maxDownloadBytes, request.requirements.fileSizeMaxMb === undefined ? Number.POSITIVE_INFINITY : request.requirements.fileSizeMaxMb * 1024 * 1024);
+  Math.min(runtime.maxDownloadBytes, request.requirements.fileSizeMaxMb === undefined ? Number.POSITIVE_INFINITY : Math.floor(request.requirements.fileSizeMaxMb * 1024 * 1024));
 
 /** A base URL without its trailing slashes, so endpoints join with one. */
 export const trimSlashes = (url: string): string => url.replace(/\/+$/, '');
