@@ -25,16 +25,14 @@ describe('asset provider config', () => {
       MIDJOURNEY_PROXY_URL: 'http://mj.internal:8080/',
       MIDJOURNEY_PROXY_TOKEN: 'mj-secret',
       MIDJOURNEY_WEBHOOK_SECRET: 'a'.repeat(32),
-      ASSET_WEBHOOK_BASE_URL: 'https://gaia.example.com/',
       MUBERT_CUSTOMER_ID: 'cust',
       MUBERT_ACCESS_TOKEN: 'tok',
       MESHY_API_KEY: 'msy-key',
       MESHY_WEBHOOK_SECRET: 'whsec',
       ASSET_PROVIDER_TIMEOUT_MS: '5000',
-      ASSET_PRICES: 'openai:high=0.2,meshy=0.5',
       ASSET_MAX_DOWNLOAD_MB: '10',
     });
-    const settings = assetProviderSettings(config);
+    const settings = assetProviderSettings(config, { prices: { openai: { image: 0.2 }, meshy: { model3d: 0.5 } }, publicBaseUrl: 'https://gaia.example.com/' });
 
     expect(Object.keys(settings).sort()).toEqual(['meshy', 'midjourney', 'mubert', 'openai', 'stability']);
     expect(settings.openai).toMatchObject({ apiKey: 'sk-test', model: 'gpt-image-1' });
@@ -49,7 +47,8 @@ describe('asset provider config', () => {
     expect(settings.meshy!.runtime).toBe(runtime);
     expect(runtime.reliability.timeoutMs).toBe(5000);
     expect(runtime.maxDownloadBytes).toBe(10 * 1024 * 1024);
-    expect(runtime.prices).toMatchObject({ 'openai:high': 0.2, meshy: 0.5, stability: 0.03, local: 0 });
+    expect(runtime.priceOverrides).toEqual({ openai: { image: 0.2 }, meshy: { model3d: 0.5 } });
+    expect(assetProviderSettings(config).midjourney).not.toHaveProperty('notifyUrl');
   });
 
   it('parses ASSET_ROUTES per category, a kind standing for its categories, providers in order', () => {
@@ -65,26 +64,20 @@ describe('asset provider config', () => {
     expect(assetProviderSettings(config).routes).toEqual(config.ASSET_ROUTES);
   });
 
-  it('reports every mistake in ASSET_ROUTES and ASSET_PRICES at once', () => {
+  it('reports every mistake in ASSET_ROUTES at once', () => {
     expect(issues({ ASSET_ROUTES: 'texture=mubert,sound=local,image=dalle,oops' })).toEqual([
       "ASSET_ROUTES: 'oops' is not key=value, e.g. texture=stability|midjourney,image=local",
       'ASSET_ROUTES: mubert makes audio, not texture (texture)',
       "ASSET_ROUTES: 'sound' is not a category (environment, character, prop, audio, texture, animation, image) nor model3d",
       "ASSET_ROUTES: 'dalle' is not a provider (local, openai, stability, midjourney, mubert, meshy)",
     ]);
-    expect(issues({ ASSET_PRICES: 'openai=-1,meshy:best=2,foo=1,stability=cheap' })).toEqual([
-      "ASSET_PRICES: openai: '-1' is not a price in USD, e.g. 0.04",
-      "ASSET_PRICES: 'best' is not a quality (low, medium, high, ultra)",
-      "ASSET_PRICES: 'foo' is not a provider (local, openai, stability, midjourney, mubert, meshy)",
-      "ASSET_PRICES: stability: 'cheap' is not a price in USD, e.g. 0.04",
-    ]);
   });
 
   it('refuses half-set credentials and a callback URL without its secret, saying what to set', () => {
     expect(issues({ MUBERT_CUSTOMER_ID: 'c' })).toEqual(['MUBERT_ACCESS_TOKEN: MUBERT_CUSTOMER_ID and MUBERT_ACCESS_TOKEN must be set together']);
     expect(issues({ MIDJOURNEY_PROXY_TOKEN: 't' })).toEqual(['MIDJOURNEY_PROXY_URL: set MIDJOURNEY_PROXY_URL too (the proxy the token is for)']);
-    expect(issues({ MIDJOURNEY_PROXY_URL: 'http://mj:8080', ASSET_WEBHOOK_BASE_URL: 'https://gaia.example.com' })[0]).toMatch(/^MIDJOURNEY_WEBHOOK_SECRET: set MIDJOURNEY_WEBHOOK_SECRET/);
-    expect(issues({ MIDJOURNEY_WEBHOOK_SECRET: 'short' })[0]).toMatch(/at least 16 characters/);
+    expect(issues({ MIDJOURNEY_WEBHOOK_SECRET: 'a'.repeat(16) })).toEqual(['MIDJOURNEY_PROXY_URL: set MIDJOURNEY_PROXY_URL too (the proxy whose callbacks the secret verifies)']);
+    expect(issues({ MIDJOURNEY_PROXY_URL: 'http://mj:8080', MIDJOURNEY_WEBHOOK_SECRET: 'short' })[0]).toMatch(/at least 16 characters/);
     expect(issues({ MESHY_BASE_URL: 'ftp://x' })[0]).toMatch(/^MESHY_BASE_URL: must be an http\(s\) URL/);
   });
 });

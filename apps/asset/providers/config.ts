@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { positiveInt } from '../../../lib/config/fields.ts';
 import { KIND_OF_CATEGORY, PROVIDER_KINDS, PROVIDER_NAMES, type AssetProviderSettings, type ProviderName } from './registry.ts';
 import { DEFAULT_RELIABILITY } from './retry.ts';
-import { DEFAULT_PRICES, type PriceTable, type ProviderRuntime } from './runtime.ts';
+import { DEFAULT_PRICES, type PriceOverrides, type ProviderRuntime } from './runtime.ts';
 import { ASSET_CATEGORIES, type AssetCategory, type AssetKind } from './types.ts';
 
 const httpUrl = (example: string) => z.url({ protocol: /^https?$/, message: `must be an http(s) URL, e.g. ${example}` }).optional();
-const QUALITIES = ['low', 'medium', 'high', 'ultra'];
 const isProvider = (name: string): name is ProviderName => (PROVIDER_NAMES as string[]).includes(name);
 
 /** `key=value` pairs separated by commas; every malformed pair is reported. */
@@ -45,23 +44,6 @@ const routesField = z
   })
   .optional();
 
-/** `openai=0.04,openai:high=0.17,meshy=0.3`: USD per generation, by provider or provider:quality. */
-const pricesField = z
-  .string()
-  .transform((text, ctx) => {
-    const prices: PriceTable = {};
-    for (const [key, value] of pairs(text, ctx, 'openai=0.04,openai:high=0.17')) {
-      const [name = '', quality] = key.split(':');
-      const price = Number(value);
-      if (!isProvider(name)) ctx.addIssue({ code: 'custom', message: `'${name}' is not a provider (${PROVIDER_NAMES.join(', ')})` });
-      else if (quality !== undefined && !QUALITIES.includes(quality)) ctx.addIssue({ code: 'custom', message: `'${quality}' is not a quality (${QUALITIES.join(', ')})` });
-      else if (!Number.isFinite(price) || price < 0 || value === '') ctx.addIssue({ code: 'custom', message: `${key}: '${value}' is not a price in USD, e.g. 0.04` });
-      else prices[key] = price;
-    }
-    return prices;
-  })
-  .optional();
-
 /**
  * The asset providers' variables; the asset service (and the all-in-one) spread them into their schema and end it
  * with {@link assetProviderChecks}. `OPENAI_API_KEY`/`OPENAI_BASE_URL` are the chat service's, shared.
@@ -84,10 +66,7 @@ export const AssetProviderFields = {
   MESHY_BASE_URL: httpUrl('https://api.meshy.ai'),
   MESHY_AI_MODEL: z.string().min(1).default('latest'),
   MESHY_WEBHOOK_SECRET: z.string().optional(),
-  /** Where providers that take a callback URL per task (Midjourney) reach the asset service: `<base>/api/v1/assets/webhooks/<provider>`. */
-  ASSET_WEBHOOK_BASE_URL: httpUrl('https://gaia.example.com'),
   ASSET_ROUTES: routesField,
-  ASSET_PRICES: pricesField,
   ASSET_PROVIDER_TIMEOUT_MS: positiveInt(DEFAULT_RELIABILITY.timeoutMs),
   ASSET_PROVIDER_MAX_ATTEMPTS: positiveInt(DEFAULT_RELIABILITY.maxAttempts),
   ASSET_PROVIDER_POLL_INTERVAL_MS: positiveInt(5_000),
@@ -105,23 +84,32 @@ export function assetProviderChecks(config: AssetProviderFieldValues, ctx: z.Ref
   if (config.MIDJOURNEY_PROXY_TOKEN && !config.MIDJOURNEY_PROXY_URL) {
     ctx.addIssue({ code: 'custom', message: 'set MIDJOURNEY_PROXY_URL too (the proxy the token is for)', path: ['MIDJOURNEY_PROXY_URL'] });
   }
-  if (config.MIDJOURNEY_PROXY_URL && config.ASSET_WEBHOOK_BASE_URL && !config.MIDJOURNEY_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: 'custom', message: 'set MIDJOURNEY_WEBHOOK_SECRET to receive the proxy’s callbacks (they are verified with it), or unset ASSET_WEBHOOK_BASE_URL to poll only', path: ['MIDJOURNEY_WEBHOOK_SECRET'] });
+  if (config.MIDJOURNEY_WEBHOOK_SECRET && !config.MIDJOURNEY_PROXY_URL) {
+    ctx.addIssue({ code: 'custom', message: 'set MIDJOURNEY_PROXY_URL too (the proxy whose callbacks the secret verifies)', path: ['MIDJOURNEY_PROXY_URL'] });
   }
 }
 
 /** The webhook route of `provider` under `base`. */
 export const webhookUrl = (base: string, provider: string): string => `${base.replace(/\/+$/, '')}/api/v1/assets/webhooks/${provider}`;
 
+/** What the asset service's own config adds: its price overrides (`ASSET_PRICES`) and its public URL (`ASSET_PUBLIC_URL`). */
+export interface AssetProviderOptions {
+  prices?: PriceOverrides;
+  /** Where providers that take a callback URL per task (Midjourney) reach the webhook route; without it they poll only. */
+  publicBaseUrl?: string;
+}
+
 /**
  * Provider settings from parsed config: each remote provider whose credentials are set, sharing one runtime
- * (timeouts, retries, polling, download cap, prices over the defaults); the local provider needs none.
- * @example const registry = createAssetProviderRegistry(assetProviderSettings(config), logger);
+ * (timeouts, retries, polling, download cap, default prices under the service's overrides); the local provider
+ * needs none.
+ * @example const registry = createAssetProviderRegistry(assetProviderSettings(config, { prices, publicBaseUrl }), logger);
  */
-export function assetProviderSettings(config: AssetProviderFieldValues): AssetProviderSettings {
+export function assetProviderSettings(config: AssetProviderFieldValues, options: AssetProviderOptions = {}): AssetProviderSettings {
   const runtime: ProviderRuntime = {
     reliability: { ...DEFAULT_RELIABILITY, timeoutMs: config.ASSET_PROVIDER_TIMEOUT_MS, maxAttempts: config.ASSET_PROVIDER_MAX_ATTEMPTS },
-    prices: { ...DEFAULT_PRICES, ...config.ASSET_PRICES },
+    prices: DEFAULT_PRICES,
+    ...(options.prices ? { priceOverrides: options.prices } : {}),
     poll: { intervalMs: config.ASSET_PROVIDER_POLL_INTERVAL_MS, timeoutMs: config.ASSET_PROVIDER_POLL_TIMEOUT_MS },
     maxDownloadBytes: config.ASSET_MAX_DOWNLOAD_MB * 1024 * 1024,
   };
@@ -138,8 +126,8 @@ export function assetProviderSettings(config: AssetProviderFieldValues): AssetPr
       auth: config.MIDJOURNEY_PROXY_AUTH,
       runtime,
       ...(config.MIDJOURNEY_PROXY_TOKEN ? { token: config.MIDJOURNEY_PROXY_TOKEN } : {}),
-      ...(config.ASSET_WEBHOOK_BASE_URL && config.MIDJOURNEY_WEBHOOK_SECRET
-        ? { notifyUrl: webhookUrl(config.ASSET_WEBHOOK_BASE_URL, 'midjourney'), webhookSecret: config.MIDJOURNEY_WEBHOOK_SECRET }
+      ...(options.publicBaseUrl && config.MIDJOURNEY_WEBHOOK_SECRET
+        ? { notifyUrl: webhookUrl(options.publicBaseUrl, 'midjourney'), webhookSecret: config.MIDJOURNEY_WEBHOOK_SECRET }
         : {}),
     };
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
 import { errorDetail, retryAfterMs, statusError } from './errors.ts';
 import { type Reliability, withRetries } from './retry.ts';
-import { caught, testRuntime } from './testing/generation.ts';
+import { DEFAULT_PRICES, priceOf } from './runtime.ts';
+import { caught, generationRequest, testRuntime } from './testing/generation.ts';
 import { ProviderError } from './types.ts';
 
 const options = (overrides: Partial<Reliability> = {}, signal = new AbortController().signal) => ({
@@ -76,5 +77,18 @@ describe('provider error reading', () => {
     expect(errorDetail('x'.repeat(500))).toHaveLength(301);
     const error = statusError('p', 503, '<html>Service Unavailable</html>', new Headers({ 'retry-after': '3' }), { credentials: 'P_KEY' });
     expect(error).toMatchObject({ kind: 'retryable', retryAfterMs: 3_000, message: 'p answered 503: <html>Service Unavailable</html>' });
+  });
+});
+
+describe('prices', () => {
+  const request = (kind: 'image' | 'texture', quality?: 'low' | 'high') => generationRequest({ category: kind, ...(quality ? { requirements: { quality } } : {}) });
+
+  it('takes the operator’s price for the kind, else the quality’s default, else the provider’s', () => {
+    const runtime = { prices: DEFAULT_PRICES, priceOverrides: { openai: { texture: 0.09 } } };
+    expect(priceOf(runtime, 'openai', request('texture', 'high'))).toBe(0.09);
+    expect(priceOf(runtime, 'openai', request('image', 'high'))).toBe(0.167);
+    expect(priceOf(runtime, 'openai', request('image'))).toBe(0.042);
+    expect(priceOf(runtime, 'local', request('image', 'high'))).toBe(0);
+    expect(priceOf(runtime, 'unknown', request('image'))).toBe(0);
   });
 });

@@ -3,9 +3,12 @@ import type { AssetKind, AssetProvider, GenerationRequest } from './types.ts';
 
 /**
  * USD per generation, keyed `provider` or `provider:quality` (the more specific wins), e.g.
- * `{ openai: 0.042, 'openai:high': 0.167 }`. Config: `ASSET_PRICES`.
+ * `{ openai: 0.042, 'openai:high': 0.167 }`: the defaults each adapter is priced with.
  */
 export type PriceTable = Record<string, number>;
+
+/** Operator prices by provider and kind (the asset service's `ASSET_PRICES`), e.g. `{ openai: { image: 0.04 } }`. */
+export type PriceOverrides = Record<string, Partial<Record<AssetKind, number>>>;
 
 /** Defaults for each provider's default model (list prices when written; override with `ASSET_PRICES`). */
 export const DEFAULT_PRICES: PriceTable = {
@@ -23,18 +26,22 @@ export const DEFAULT_PRICES: PriceTable = {
 };
 
 /**
- * The price of `request` on `provider`: `provider:quality`, else `provider`, else 0.
- * @example priceOf(DEFAULT_PRICES, 'openai', request) // 0.167 for quality high
+ * The price of `request` on `provider`: the operator's price for its kind, else `provider:quality`, else `provider`
+ * from the defaults, else 0. Estimates and recorded costs both come from here, so they agree.
+ * @example priceOf(runtime, 'openai', request) // 0.167 for quality high
  */
-export function priceOf(prices: PriceTable, provider: string, request: GenerationRequest): number {
+export function priceOf(runtime: Pick<ProviderRuntime, 'prices' | 'priceOverrides'>, provider: string, request: GenerationRequest): number {
+  const override = runtime.priceOverrides?.[provider]?.[request.kind];
+  if (override !== undefined) return override;
   const quality = request.requirements.quality;
-  return (quality && prices[`${provider}:${quality}`]) ?? prices[provider] ?? 0;
+  return (quality && runtime.prices[`${provider}:${quality}`]) ?? runtime.prices[provider] ?? 0;
 }
 
 /** What every remote provider shares: how it calls, polls, downloads and prices. */
 export interface ProviderRuntime {
   reliability: Reliability;
   prices: PriceTable;
+  priceOverrides?: PriceOverrides;
   /** Between two looks at a remote task, and how long it may take in all. */
   poll: { intervalMs: number; timeoutMs: number };
   /** The largest result file downloaded (a `requirements.fileSizeMaxMb` lowers it). */
@@ -60,5 +67,5 @@ export function remoteProvider(
   generate: AssetProvider['generate'],
   verify?: NonNullable<AssetProvider['webhook']>['verify'],
 ): AssetProvider {
-  return { name, kinds, estimate: (request) => priceOf(runtime.prices, name, request), generate, ...(verify ? { webhook: { verify } } : {}) };
+  return { name, kinds, estimate: (request) => priceOf(runtime, name, request), generate, ...(verify ? { webhook: { verify } } : {}) };
 }

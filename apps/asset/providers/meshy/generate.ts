@@ -94,7 +94,7 @@ export async function generateWithMeshy(settings: MeshySettings, request: Genera
   context.onProgress(100, 'done');
   return {
     files: [model, ...preview],
-    costUsd: priceOf(settings.runtime.prices, MESHY_PROVIDER, request),
+    costUsd: priceOf(settings.runtime, MESHY_PROVIDER, request),
     model: `meshy/${aiModel}`,
     metadata: { taskId, consumedCredits: task.consumed_credits ?? null },
   };

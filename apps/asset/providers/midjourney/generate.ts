@@ -97,7 +97,7 @@ export async function generateWithMidjourney(settings: MidjourneySettings, reque
   context.onProgress(100, 'done');
   return {
     files: [file],
-    costUsd: priceOf(settings.runtime.prices, MIDJOURNEY_PROVIDER, request),
+    costUsd: priceOf(settings.runtime, MIDJOURNEY_PROVIDER, request),
     model: 'midjourney',
     metadata: { imagineTaskId: imagineId, taskId: final.id, upscaled: final !== grid },
   };

@@ -81,7 +81,7 @@ export async function generateWithMubert(settings: MubertSettings, request: Gene
   context.onProgress(100, 'done');
   return {
     files: [file],
-    costUsd: priceOf(settings.runtime.prices, MUBERT_PROVIDER, request),
+    costUsd: priceOf(settings.runtime, MUBERT_PROVIDER, request),
     model: 'mubert-v3',
     metadata: { trackId, duration: body.duration, mode: body.mode, intensity: body.intensity, bpm: track.bpm, key: track.key, license: 'royalty-free (Mubert)' },
   };

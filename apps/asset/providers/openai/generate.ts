@@ -46,5 +46,5 @@ export async function generateWithOpenAi(client: OpenAI, settings: OpenAiImagesS
   const metadata: Record<string, unknown> = { created: response.created };
   if (image.revised_prompt) metadata.revisedPrompt = image.revised_prompt;
   if (response.usage) metadata.usage = response.usage;
-  return { files: [file], costUsd: priceOf(settings.runtime.prices, OPENAI_PROVIDER, request), model, metadata };
+  return { files: [file], costUsd: priceOf(settings.runtime, OPENAI_PROVIDER, request), model, metadata };
 }

@@ -63,5 +63,5 @@ export async function generateWithStability(settings: StabilitySettings, request
   context.onProgress(90, 'received');
   const file = toGeneratedFile(STABILITY_PROVIDER, request.kind, bytes);
   context.onProgress(100, 'done');
-  return { files: [file], costUsd: priceOf(settings.runtime.prices, STABILITY_PROVIDER, request), model, metadata: { seed: headers.get('seed'), finishReason } };
+  return { files: [file], costUsd: priceOf(settings.runtime, STABILITY_PROVIDER, request), model, metadata: { seed: headers.get('seed'), finishReason } };
 }
