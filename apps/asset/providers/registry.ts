@@ -112,7 +112,7 @@ export function createAssetProviderRegistry(settings: AssetProviderSettings, log
   function explicit(name: string, kind: AssetKind): ResolvedProvider {
     const details = { field: 'provider', configured: configured() };
     if (!isProviderName(name)) {
-      throw new ApiError('VALIDATION_FAILED', `Unknown asset provider '${name}': use one of ${PROVIDER_NAMES.join(', ')}`, { details });
+      throw new ApiError('VALIDATION_FAILED', `Unknown asset provider '${name.slice(0, 40)}': use one of ${PROVIDER_NAMES.join(', ')}`, { details });
     }
     const provider = providers.get(name);
     if (!provider) {
