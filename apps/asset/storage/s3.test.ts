@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBlobStoreConformance } from './conformance.ts';
-import { BlobStoreError } from './errors.ts';
 import { createS3BlobStore, createS3Client } from './s3.ts';
 import { presignGetObject } from './s3-presign.ts';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3Server } from './testing/s3rver.ts';
 import { verifyPresignedGet } from './testing/sigv4.ts';
+import { blobStoreFailure, closedPort } from './testing/support.ts';
 
 const SECRET = 'wrong-secret-that-must-never-show-9f83';
 
@@ -13,25 +12,6 @@ describeBlobStoreConformance('s3 on s3rver', async () => {
   const s3 = await startS3rver(['conformance']);
   return { store: createS3BlobStore(s3.settings()), close: () => s3.close() };
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The failure of `operation`, which must be a BlobStoreError. */
-async function failure(operation: Promise<unknown>): Promise<BlobStoreError> {
-  const err = await operation.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BlobStoreError);
-  return err as BlobStoreError;
-}
 
 describe('S3 presigned URLs', () => {
   it('the verifier accepts the AWS documentation example and refuses it tampered', () => {
@@ -88,14 +68,14 @@ describe('S3 store failures', () => {
   it('says the credentials are refused, naming the bucket and the variables, never the secret', async () => {
     const store = createS3BlobStore(s3.settings({ credentials: { accessKeyId: 'NOT-A-KNOWN-KEY', secretAccessKey: SECRET } }));
     for (const operation of [() => store.put('u/1/a.png', new Uint8Array([1]), 'image/png'), () => store.open('u/1/a.png'), () => store.delete('u/1/a.png')]) {
-      const err = await failure(operation());
+      const err = await blobStoreFailure(operation());
       expect(err).toMatchObject({ store: 's3', kind: 'misconfigured', code: 'InvalidAccessKeyId', status: 403 });
       expect(err.message).toContain('refused the credentials for bucket "assets"');
       expect(err.message).toContain('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
       expect(JSON.stringify({ ...err, message: err.message })).not.toContain(SECRET);
     }
     // HEAD answers carry no error body: the status alone says it.
-    const ping = await failure(store.ping());
+    const ping = await blobStoreFailure(store.ping());
     expect(ping).toMatchObject({ kind: 'misconfigured', status: 403 });
     expect(ping.message).toContain('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
     expect(ping.message).toContain('"assets"');
@@ -105,7 +85,7 @@ describe('S3 store failures', () => {
     const store = createS3BlobStore(s3.settings({ bucket: 'no-such-bucket' }));
     const operations = [() => store.ping(), () => store.put('u/1/a.png', new Uint8Array([1]), 'image/png'), () => store.open('u/1/a.png'), () => store.delete('u/1/a.png')];
     for (const operation of operations) {
-      const err = await failure(operation());
+      const err = await blobStoreFailure(operation());
       expect(err.kind).toBe('misconfigured');
       expect(err.message).toMatch(/^S3 bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+: create it, or set S3_BUCKET/);
     }
@@ -114,7 +94,7 @@ describe('S3 store failures', () => {
   it('says the server is unreachable, naming S3_ENDPOINT', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const store = createS3BlobStore({ ...s3.settings(), endpoint, timeoutMs: 2_000 });
-    const err = await failure(store.ping());
+    const err = await blobStoreFailure(store.ping());
     expect(err).toMatchObject({ kind: 'unavailable', code: 'ECONNREFUSED' });
     expect(err.message).toBe(`S3 at ${endpoint} is unreachable (ECONNREFUSED) for bucket "assets": check S3_ENDPOINT and that the server is up`);
   });
