@@ -4,7 +4,7 @@ import { createS3BlobStore, createS3Client } from './s3.ts';
 import { presignGetObject } from './s3-presign.ts';
 import { S3RVER_CREDENTIALS, startS3rver, type TestS3Server } from './testing/s3rver.ts';
 import { verifyPresignedGet } from './testing/sigv4.ts';
-import { blobStoreFailure, closedPort } from './testing/support.ts';
+import { blobStoreFailure, closedPort, silentServer } from './testing/support.ts';
 
 const SECRET = 'wrong-secret-that-must-never-show-9f83';
 
@@ -97,6 +97,20 @@ describe('S3 store failures', () => {
     const err = await blobStoreFailure(store.ping());
     expect(err).toMatchObject({ kind: 'unavailable', code: 'ECONNREFUSED' });
     expect(err.message).toBe(`S3 at ${endpoint} is unreachable (ECONNREFUSED) for bucket "assets": check S3_ENDPOINT and that the server is up`);
+  });
+
+  it('gives up on a server that accepts connections but never answers', async () => {
+    const silent = await silentServer();
+    try {
+      const store = createS3BlobStore({ ...s3.settings(), endpoint: silent.url, timeoutMs: 300 });
+      const started = Date.now();
+      const err = await blobStoreFailure(store.ping());
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(err).toMatchObject({ kind: 'unavailable', status: undefined });
+      expect(err.message).toMatch(new RegExp(`^S3 at ${silent.url} is unreachable \\(\\w+\\) for bucket "assets": check S3_ENDPOINT`));
+    } finally {
+      await silent.close();
+    }
   });
 
   it('a signed URL of a missing key is refused by the server, not an error of the store', async () => {

@@ -14,7 +14,7 @@ export interface S3BlobStoreSettings {
   /** Address the bucket in the path (`<endpoint>/<bucket>/<key>`) rather than the host name: MinIO, s3rver. */
   forcePathStyle: boolean;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** How long a request may stay silent (connect, or between bytes). Default 30 s. */
+  /** How long S3 may take to connect, and then to start answering (headers); a body may take longer. Default 30 s. */
   timeoutMs?: number;
 }
 
@@ -77,7 +77,8 @@ export function createS3Client(settings: S3BlobStoreSettings): S3Client {
     ignoreConfiguredEndpointUrls: true,
     // S3-compatible servers do not all know the flexible checksums AWS S3 gets by default: send them only when required.
     ...(custom ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+    // Without throwOnRequestTimeout the handler only warns when a request goes silent, and waits for ever.
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
     maxAttempts: 3,
   });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBlobStoreConformance, readBlob } from './conformance.ts';
 import { createSupabaseBlobStore, type SupabaseBlobStoreSettings } from './supabase.ts';
 import { type FakeSupabaseStorage, startFakeSupabaseStorage } from './testing/fake-supabase-storage.ts';
-import { blobStoreFailure, closedPort } from './testing/support.ts';
+import { blobStoreFailure, closedPort, silentServer } from './testing/support.ts';
 
 describeBlobStoreConformance('supabase on the Storage fake', async () => {
   const fake = await startFakeSupabaseStorage({ buckets: ['conformance'] });
@@ -59,6 +59,32 @@ describe('Supabase Storage store', () => {
     const moved = await fetch(url.replace('signed/a.png', 'signed/b.png'));
     expect(moved.status).toBe(400);
     expect(await moved.json()).toEqual({ statusCode: '400', code: 'InvalidSignature', error: 'InvalidSignature', message: 'The url do not match the signature' });
+  });
+
+  it('times out a Supabase that does not answer, but not a download whose body is slow', async () => {
+    const slow = await startFakeSupabaseStorage({ buckets: ['assets'] });
+    try {
+      const store = createSupabaseBlobStore({ url: slow.url, serviceRoleKey: slow.serviceRoleKey, bucket: 'assets', timeoutMs: 300 });
+      await store.put('u/1/big.bin', new Uint8Array(200_000).fill(7), 'application/octet-stream');
+      slow.config.midBodyPauseMs = 700;
+      const blob = await store.open('u/1/big.bin');
+      const { bytes } = await readBlob(blob!);
+      expect(bytes.byteLength).toBe(200_000);
+      expect(bytes.every((b) => b === 7)).toBe(true);
+    } finally {
+      await slow.close();
+    }
+    const silent = await silentServer();
+    try {
+      const store = createSupabaseBlobStore({ url: silent.url, serviceRoleKey: 'k', bucket: 'assets', timeoutMs: 300 });
+      const started = Date.now();
+      const err = await blobStoreFailure(store.ping());
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(err).toMatchObject({ kind: 'unavailable', code: 'timeout' });
+      expect(err.message).toBe(`Supabase Storage at ${silent.url} is unreachable (timeout) for bucket "assets": check SUPABASE_URL and that the project is up`);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('says the anon key is not enough, and a wrong key is refused, never showing a key', async () => {

@@ -11,8 +11,24 @@ export interface SupabaseBlobStoreSettings {
   /** The project's `service_role` key (`SUPABASE_SERVICE_ROLE_KEY`): it bypasses row-level security, so stays server-side. */
   serviceRoleKey: string;
   bucket: string;
-  /** Per-request timeout of calls to Supabase. Default 30 s. */
+  /** How long Supabase may take to start answering a call (its body may take longer). Default 30 s. */
   timeoutMs?: number;
+}
+
+/**
+ * `fetch` that gives up when the answer's headers take longer than `timeoutMs`, but lets its body take as long as it
+ * needs (a large download to a slow client must not be cut at the deadline).
+ */
+function headersWithin(timeoutMs: number): typeof fetch {
+  return async function fetchWithHeaderDeadline(input, init) {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    try {
+      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 /** What storage-js's errors carry: `StorageApiError` (an answer) or `StorageUnknownError` (no answer: `originalError`). */
@@ -75,13 +91,11 @@ const isMissingObject = (err: unknown) =>
  * @example const store = createSupabaseBlobStore({ url: 'https://abc.supabase.co', serviceRoleKey, bucket: 'assets' });
  */
 export function createSupabaseBlobStore(settings: SupabaseBlobStoreSettings): BlobStore {
-  const timeoutMs = settings.timeoutMs ?? 30_000;
-  const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
   const client = createClient(settings.url, settings.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     // On Node < 22 supabase-js wants a WebSocket for its realtime client even though storage never opens one.
     realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
-    global: { fetch: timedFetch },
+    global: { fetch: headersWithin(settings.timeoutMs ?? 30_000) },
   });
   const files = () => client.storage.from(settings.bucket);
   const failed = (err: unknown, operation: string) => supabaseFailure(err, settings, operation);

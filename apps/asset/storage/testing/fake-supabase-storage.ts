@@ -25,6 +25,8 @@ export interface FakeSupabaseStorageConfig {
   fileSizeLimit: number;
   /** When set, every request answers this status (an outage) before anything else. */
   failWith: ContentfulStatusCode | null;
+  /** A pause in the middle of every download body (a slow link), in ms. Default 0. */
+  midBodyPauseMs: number;
 }
 
 export interface FakeSupabaseStorage {
@@ -101,7 +103,11 @@ const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex')
 export async function startFakeSupabaseStorage(options: { buckets?: string[]; jwtSecret?: string } & Partial<FakeSupabaseStorageConfig> = {}): Promise<FakeSupabaseStorage> {
   const jwtSecret = options.jwtSecret ?? FAKE_STORAGE_JWT_SECRET;
   const secret = new TextEncoder().encode(jwtSecret);
-  const config: FakeSupabaseStorageConfig = { fileSizeLimit: options.fileSizeLimit ?? 50 * 1024 * 1024, failWith: options.failWith ?? null };
+  const config: FakeSupabaseStorageConfig = {
+    fileSizeLimit: options.fileSizeLimit ?? 50 * 1024 * 1024,
+    failWith: options.failWith ?? null,
+    midBodyPauseMs: options.midBodyPauseMs ?? 0,
+  };
   const projectKey = (role: string) =>
     new SignJWT({ iss: 'supabase', ref: 'fake', role }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('10y').sign(secret);
   const serviceRoleKey = await projectKey('service_role');
@@ -158,14 +164,25 @@ export async function startFakeSupabaseStorage(options: { buckets?: string[]; jw
     user_metadata: null,
   });
   /** Storage's asset renderer: the bytes with the headers it sets from the object's metadata. */
-  const render = (c: Context, object: FakeStoredObject) =>
-    c.body(new Uint8Array(object.bytes), 200, {
+  const render = (c: Context, object: FakeStoredObject) => {
+    const half = Math.floor(object.bytes.byteLength / 2);
+    const pause = config.midBodyPauseMs;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(object.bytes.slice(0, half));
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        controller.enqueue(object.bytes.slice(half));
+        controller.close();
+      },
+    });
+    return c.body(body, 200, {
       'content-type': object.contentType,
       'content-length': String(object.bytes.byteLength),
       'cache-control': object.cacheControl,
       etag: `"${md5(object.bytes)}"`,
       'last-modified': object.updatedAt.toUTCString(),
     });
+  };
 
   const app = new Hono();
   app.use(async function gateway(c, next) {
