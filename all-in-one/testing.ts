@@ -20,7 +20,8 @@ const noAssets: AssetSource = async () => null;
 export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial<PlatformInput> = {}): Promise<PlatformApps> {
   const { internalPublicKeys: _none, ...auth } = testAuthSettings();
   const kb = overrides.kb ?? testKbSettings();
-  const asset = overrides.asset ?? testAssetSettings();
+  const ownAsset = overrides.asset ? undefined : testAssetSettings();
+  const asset = overrides.asset ?? (ownAsset as NonNullable<typeof ownAsset>);
   const platform = buildPlatform({
     db: runtime.db,
     kv: runtime.kv,
@@ -45,7 +46,7 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     async stop() {
       await platform.stop();
       if (!overrides.kb) fs.rmSync(kb.dir.replace(/\/repo$/, ''), { recursive: true, force: true });
-      if (!overrides.asset) fs.rmSync(asset.storage.dir, { recursive: true, force: true });
+      if (ownAsset) fs.rmSync(ownAsset.storage.dir, { recursive: true, force: true });
     },
   };
 }

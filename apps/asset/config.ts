@@ -3,9 +3,12 @@ import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
 import { DiscoveryFields } from '../../lib/config/discovery.ts';
 import { positiveInt } from '../../lib/config/fields.ts';
 import { toMicros } from './domain/money.ts';
-import type { PriceTable } from './domain/providers.ts';
+import { AssetProviderFields, assetProviderChecks, assetProviderSettings } from './providers/config.ts';
+import type { AssetProviderSettings } from './providers/registry.ts';
+import type { PriceOverrides } from './providers/runtime.ts';
 import { ASSET_KINDS } from './providers/types.ts';
 import type { AssetBehaviour } from './service/core.ts';
+import { AssetStorageFields, assetStorageChecks, type BlobStoreSettings, blobStoreSettings } from './storage/config.ts';
 
 const usd = (fallback: number) => z.coerce.number().min(0, 'must be 0 or more (USD)').max(1_000_000).default(fallback);
 const seconds = (fallback: number, min = 1, max = 86_399) => z.coerce.number().min(min).max(max).default(fallback);
@@ -20,7 +23,7 @@ const pricesJson = z
   .transform((text, ctx) => {
     try {
       const parsed = PriceTableSchema.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data as PriceTable;
+      if (parsed.success) return parsed.data as PriceOverrides;
       ctx.addIssue({ code: 'custom', message: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be JSON: {"openai":{"image":0.04},"meshy":{"model3d":0.2}}' });
@@ -29,12 +32,8 @@ const pricesJson = z
   })
   .optional();
 
-/** The asset service's own settings, shared by its config and the all-in-one runner's. */
-export const AssetFields = {
-  /** `local` (a directory under `DATA_DIR`); S3 and Supabase Storage join with their adapters. */
-  ASSET_STORAGE: z.enum(['local']).default('local'),
-  /** Where `local` storage keeps files; default `<DATA_DIR>/assets`. */
-  ASSET_DIR: z.string().optional(),
+/** The asset service's own settings (queue, budgets, prices, links), shared by its config and the all-in-one runner's. */
+export const AssetCoreFields = {
   ASSET_BUDGET_DAILY_USD: usd(5),
   ASSET_BUDGET_MONTHLY_USD: usd(50),
   ASSET_PRICES: pricesJson,
@@ -55,6 +54,9 @@ export const AssetFields = {
   ASSET_SIGNED_URL_TTL_S: seconds(300, 10, 86_400),
 };
 
+/** Every variable of the asset service beyond the common ones: its own, its storage's and its providers'. */
+export const AssetFields = { ...AssetStorageFields, ...AssetProviderFields, ...AssetCoreFields };
+
 type AssetFieldValues = z.infer<z.ZodObject<typeof AssetFields>>;
 
 /** The asset service's environment. */
@@ -65,31 +67,40 @@ export const AssetConfigSchema = CommonConfigSchema.extend({ ...DiscoveryFields,
 
 export type AssetConfig = z.infer<typeof AssetConfigSchema>;
 
-/** Cross-field rules of {@link AssetFields}. */
+/** Cross-field rules of {@link AssetFields} (storage and providers included). */
 export function assetChecks(config: AssetFieldValues, ctx: z.RefinementCtx): void {
+  assetStorageChecks(config, ctx);
+  assetProviderChecks(config, ctx);
   if (config.ASSET_BUDGET_MONTHLY_USD < config.ASSET_BUDGET_DAILY_USD) {
     ctx.addIssue({ code: 'custom', message: 'must be at least ASSET_BUDGET_DAILY_USD', path: ['ASSET_BUDGET_MONTHLY_USD'] });
   }
 }
 
-/** Where the asset service keeps files. */
-export type AssetStorageSettings = { kind: 'local'; dir: string };
-
 export interface AssetSettings {
-  storage: AssetStorageSettings;
+  /** Where files live: local directory, S3 or Supabase Storage. */
+  storage: BlobStoreSettings;
+  /** The remote providers configured (the local one always is) and routing overrides. */
+  providers: AssetProviderSettings;
   behaviour: AssetBehaviour;
 }
 
 /**
- * The settings of {@link AssetFields}; `dataDir` holds local storage unless `ASSET_DIR` is set.
+ * The settings of {@link AssetFields}; `dataDir` holds local storage unless `ASSET_DIR` is set; links in responses
+ * (and provider callbacks) use `ASSET_PUBLIC_URL`, else `defaults.publicBaseUrl`.
  * @example const settings = assetSettings(config, config.DATA_DIR);
  */
 export function assetSettings(config: AssetFieldValues, dataDir: string, defaults: { publicBaseUrl?: string } = {}): AssetSettings {
+  const publicBaseUrl = config.ASSET_PUBLIC_URL ?? defaults.publicBaseUrl ?? '';
+  const storage = blobStoreSettings(config, dataDir);
   return {
-    storage: { kind: 'local', dir: config.ASSET_DIR ?? `${dataDir.replace(/\/+$/, '')}/assets` },
+    storage,
+    providers: assetProviderSettings(config, {
+      ...(config.ASSET_PRICES ? { prices: config.ASSET_PRICES } : {}),
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    }),
     behaviour: {
       budgets: { dailyMicros: toMicros(config.ASSET_BUDGET_DAILY_USD), monthlyMicros: toMicros(config.ASSET_BUDGET_MONTHLY_USD) },
-      prices: config.ASSET_PRICES ?? {},
+      storageBucket: storage.kind === 'supabase' ? storage.bucket : null,
       queue: {
         schema: config.ASSET_QUEUE_SCHEMA,
         workers: config.ASSET_WORKERS,
@@ -101,7 +112,7 @@ export function assetSettings(config: AssetFieldValues, dataDir: string, default
       },
       maxWaitMs: config.ASSET_MAX_WAIT_MS,
       reuseMinScore: config.ASSET_REUSE_MIN_SCORE,
-      publicBaseUrl: config.ASSET_PUBLIC_URL ?? defaults.publicBaseUrl ?? '',
+      publicBaseUrl,
       signedUrlTtlSeconds: Math.round(config.ASSET_SIGNED_URL_TTL_S),
       cancelCheckMs: 1_000,
       progressIntervalMs: 250,

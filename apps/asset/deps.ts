@@ -3,10 +3,12 @@ import type { Kv } from '../../lib/kv/types.ts';
 import { type SqlServiceDeps, startSchema } from '../../lib/platform/sql-schema.ts';
 import type { AssetSettings } from './config.ts';
 import { assetMigrationsFor } from './db/migrations.ts';
-import { type ProviderCatalog, staticCatalog } from './domain/providers.ts';
+import { type ProviderCatalog, registryCatalog } from './domain/providers.ts';
+import { createAssetProviderRegistry } from './providers/registry.ts';
 import type { PreviewMaker } from './service/core.ts';
 import { createAssetCore, type RunnableAssetCore } from './service/create-core.ts';
-import { createLocalBlobStore } from './storage/local.ts';
+import { createBlobStore } from './storage/create.ts';
+import { makePreview } from './storage/previews.ts';
 import type { BlobStore } from './storage/types.ts';
 
 /** What the asset service needs; built once per process by {@link createAssetDeps} (Node alone, all-in-one, tests). */
@@ -27,31 +29,32 @@ export interface AssetDepsInput extends SqlServiceDeps {
   internalVerifier: InternalTokenVerifier;
   settings: AssetSettings;
   schema?: string;
-  /** Default: none configured (every generation answers 503 until the provider registry is wired). */
+  /** Default: the registry of `settings.providers` (the local provider, and each remote one configured). */
   providers?: ProviderCatalog;
   /** Default: from `settings.storage`. */
   blobs?: BlobStore;
+  /** Default: `storage/previews.ts` (PNG thumbnails, WAV waveforms, GLB renders). */
   previews?: PreviewMaker;
   now?: () => Date;
 }
 
 /**
- * Wires the asset service: storage from settings, the providers, and the core (stores, pg-boss queue, workers).
+ * Wires the asset service: storage and providers from settings, previews, and the core (stores, pg-boss queue, workers).
  * @example const deps = createAssetDeps({ ...base, settings: assetSettings(config, config.DATA_DIR) });
  */
 export function createAssetDeps(input: AssetDepsInput): AssetDeps {
   const { settings, providers, blobs: givenBlobs, previews, now, ...base } = input;
   const schema = input.schema ?? 'asset';
-  const blobs = givenBlobs ?? createLocalBlobStore({ dir: settings.storage.dir });
+  const blobs = givenBlobs ?? createBlobStore(settings.storage, { logger: base.logger });
   const core = createAssetCore({
     db: base.db,
     kv: base.kv,
     logger: base.logger,
     schema,
     blobs,
-    providers: providers ?? staticCatalog([]),
+    providers: providers ?? registryCatalog(createAssetProviderRegistry(settings.providers, base.logger)),
     behaviour: settings.behaviour,
-    ...(previews ? { previews } : {}),
+    previews: previews ?? ((file) => makePreview(file)),
     ...(now ? { now } : {}),
   });
   return { ...base, schema, core, close: (timeoutMs = 10_000) => core.stop(timeoutMs) };

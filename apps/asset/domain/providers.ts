@@ -1,4 +1,5 @@
-import type { AssetCategory, AssetKind, AssetProvider, GenerationRequest } from '../providers/types.ts';
+import type { AssetProviderRegistry } from '../providers/registry.ts';
+import type { AssetCategory, AssetProvider, GenerationRequest } from '../providers/types.ts';
 import { toMicros } from './money.ts';
 
 /** The providers the service may call, and which one takes a request. */
@@ -8,9 +9,6 @@ export interface ProviderCatalog {
   get(name: string): AssetProvider | undefined;
   names(): string[];
 }
-
-/** Price overrides from config, USD per generation: `{"openai": {"image": 0.04}}`. */
-export type PriceTable = Record<string, Partial<Record<AssetKind, number>>>;
 
 /**
  * A catalog over a fixed list: a category goes to the provider `routes` names for it, else to the first provider
@@ -36,12 +34,24 @@ export function staticCatalog(providers: AssetProvider[], routes: Partial<Record
 }
 
 /**
- * What a request is expected to cost on `provider`, in micro-dollars: the configured price when there is one, else
- * the provider's own estimate (its price table).
- * @example estimateMicros(provider, request, { openai: { image: 0.04 } })
+ * What a request is expected to cost on `provider`, in micro-dollars (its `estimate`: the operator's `ASSET_PRICES`
+ * first, then the adapter's defaults).
+ * @example estimateMicros(provider, request)
  */
-export function estimateMicros(provider: AssetProvider, request: GenerationRequest, prices: PriceTable): number {
-  const configured = prices[provider.name]?.[request.kind];
-  const usd = configured ?? provider.estimate(request);
+export function estimateMicros(provider: AssetProvider, request: GenerationRequest): number {
+  const usd = provider.estimate(request);
   return Number.isFinite(usd) && usd > 0 ? toMicros(usd) : 0;
+}
+
+/**
+ * The provider registry (`providers/registry.ts`: configured providers, routing by category with `ASSET_ROUTES`,
+ * the local fallback) as the service's catalog. A bad override is refused by the registry (400 naming the choices).
+ * @example const providers = registryCatalog(createAssetProviderRegistry(settings.providers, logger));
+ */
+export function registryCatalog(registry: AssetProviderRegistry): ProviderCatalog {
+  return {
+    route: (request, override) => registry.resolve({ category: request.category, kind: request.kind, provider: override }).provider,
+    get: (name) => registry.get(name),
+    names: () => registry.names(),
+  };
 }

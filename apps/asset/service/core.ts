@@ -1,7 +1,7 @@
 import type { Db } from '../../../lib/db/types.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
-import type { PriceTable, ProviderCatalog } from '../domain/providers.ts';
+import type { ProviderCatalog } from '../domain/providers.ts';
 import type { JobQueue, QueueSettings } from '../jobs/queue.ts';
 import type { RunningJobs } from '../jobs/running.ts';
 import type { AssetKind, GeneratedFile } from '../providers/types.ts';
@@ -17,7 +17,8 @@ export type PreviewMaker = (file: GeneratedFile, kind: AssetKind) => Promise<Gen
 /** How the asset service behaves (from config; see `assetSettings`). */
 export interface AssetBehaviour {
   budgets: BudgetLimits;
-  prices: PriceTable;
+  /** The Supabase Storage bucket files live in (GAIA's `storage_info.bucket_name`), else null. */
+  storageBucket: string | null;
   queue: QueueSettings;
   /** The longest `POST /api/v1/assets/generate` waits for a job (and the default when the request sets none). */
   maxWaitMs: number;

@@ -18,6 +18,15 @@ class Retry extends Error {
   }
 }
 
+/**
+ * A provider's words for every caller: provider names (which GAIA's surface never shows) become "the generator".
+ * @example neutral('midjourney refused the prompt: banned word', ['midjourney']) // 'the generator refused the prompt: banned word'
+ */
+export function neutral(message: string, providers: readonly string[]): string {
+  const names = [...providers, 'provider'].map((n) => n.replace(/[^a-z0-9-]/gi, '')).filter(Boolean);
+  return message.replace(new RegExp(`\\b(${names.join('|')})( proxy)?\\b`, 'gi'), 'the generator').slice(0, 300);
+}
+
 const reasonOf = (signal: AbortSignal): StopReason | undefined => (signal.aborted ? (signal.reason as StopReason) : undefined);
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -214,7 +223,7 @@ async function failAttempt(core: AssetCore, job: JobRecord, queued: QueuedJob, e
       job,
       job.attempt,
       err.kind === 'refused'
-        ? { code: 'generation_refused', message: 'the generator refused the request', detail: err.message }
+        ? { code: 'generation_refused', message: `the generator refused the request: ${neutral(err.message, core.providers.names())}`, detail: err.message }
         : {
             code: 'provider_misconfigured',
             message: 'the generator is not configured correctly; an administrator must check its settings',

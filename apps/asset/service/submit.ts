@@ -100,7 +100,7 @@ export async function submitRequest(core: AssetCore, principal: Principal, input
     }
     throw new ApiError('SERVICE_UNAVAILABLE', `No asset provider is configured for ${request.generation.kind} assets`);
   }
-  const estimate = estimateMicros(provider, request.generation, core.behaviour.prices);
+  const estimate = estimateMicros(provider, request.generation);
   if (request.maxCostUsd !== undefined && estimate > toMicros(request.maxCostUsd)) {
     throw new ApiError(
       'COST_LIMIT_EXCEEDED',

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../lib/logging/logger.ts';
 import type { BlobStoreSettings } from './config.ts';
+import { createLocalBlobStore } from './local.ts';
 import { createS3BlobStore } from './s3.ts';
 import { createSupabaseBlobStore } from './supabase.ts';
 import type { BlobStore } from './types.ts';
@@ -30,7 +31,6 @@ export function createBlobStore(settings: BlobStoreSettings, deps: BlobStoreDeps
     case 'supabase':
       return createSupabaseBlobStore(settings);
     case 'local':
-      // TODO(asset-core): `return createLocalBlobStore({ dir: settings.dir });` from './local.ts' (the core branch writes it).
-      throw new Error(`ASSET_STORAGE=local is not wired yet: the local store (apps/asset/storage/local.ts) comes with the asset core (${settings.dir})`);
+      return createLocalBlobStore({ dir: settings.dir });
   }
 }

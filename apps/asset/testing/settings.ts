@@ -6,15 +6,16 @@ import type { AssetBehaviour } from '../service/core.ts';
 
 /**
  * Asset settings for tests: files in a fresh temp dir, a quick queue (0.5 s polling, 1 s maintenance, 2 attempts with
- * no retry delay), generous budgets, relative links — unless `behaviour` says otherwise.
+ * no retry delay), generous budgets, relative links, only the local provider — unless `behaviour` says otherwise.
  * @example const settings = testAssetSettings({ queue: { ...testQueue, leaseSeconds: 2 } });
  */
-export function testAssetSettings(behaviour: Partial<AssetBehaviour> = {}, dir?: string): AssetSettings {
+export function testAssetSettings(behaviour: Partial<AssetBehaviour> = {}, dir?: string): AssetSettings & { storage: { kind: 'local'; dir: string } } {
   return {
     storage: { kind: 'local', dir: dir ?? mkdtempSync(join(tmpdir(), 'gaia-assets-')) },
+    providers: {},
     behaviour: {
       budgets: { dailyMicros: 5_000_000, monthlyMicros: 50_000_000 },
-      prices: {},
+      storageBucket: null,
       queue: {
         schema: 'asset_queue',
         workers: 2,

@@ -149,7 +149,7 @@ export function createTestProvider(options: TestProviderOptions = {}): TestProvi
         if (options.hang) await sleep(3_600_000, context.signal);
         if (options.holdFirst && calls.length === 1) await options.holdFirst;
         const failure = failures.shift();
-        if (failure) throw new ProviderError(name, failure, `scripted ${failure} failure`);
+        if (failure) throw new ProviderError(name, failure, `${name} says: scripted ${failure} failure`);
         if (options.webhookSecret) {
           if (!context.waitForCallback) throw new ProviderError(name, 'misconfigured', 'no waitForCallback');
           await context.waitForCallback(`task-${request.seed}`);

@@ -142,17 +142,23 @@ describe('GAIA asset routes', () => {
     expect(await malformed.json()).toEqual({ detail: 'Invalid JSON body' });
   });
 
-  it('answers 500 Asset request failed: <reason> when the generation fails, naming no provider', async () => {
+  it('answers Asset request failed: <reason>, naming no provider: 400 when the request was refused, 500 when the generator failed', async () => {
     const refusing = createTestProvider({ name: 'secretvendor', failures: ['refused'] });
-    const other = await createAssetTestApp({ providers: [refusing] });
-    try {
-      const res = await other.call(owner, 'POST', '/api/v1/assets/generate', { category: 'image', style: 'noir', description: 'a detective' });
-      expect(res.status).toBe(500);
-      const body = (await res.json()) as { detail: string };
-      expect(body).toEqual({ detail: 'Asset request failed: the generator refused the request' });
-      expect(body.detail).not.toContain('secretvendor');
-    } finally {
-      await other.close();
+    const broken = createTestProvider({ name: 'secretvendor', failures: ['retryable', 'retryable'] });
+    for (const [provider, status, detail] of [
+      [refusing, 400, 'Asset request failed: the generator refused the request: the generator says: scripted refused failure'],
+      [broken, 500, 'Asset request failed: the generator was unavailable (after 2 attempts)'],
+    ] as const) {
+      const other = await createAssetTestApp({ providers: [provider] });
+      try {
+        const res = await other.call(owner, 'POST', '/api/v1/assets/generate', { category: 'image', style: 'noir', description: 'a detective' });
+        expect(res.status).toBe(status);
+        const body = (await res.json()) as { detail: string };
+        expect(body).toEqual({ detail });
+        expect(body.detail).not.toContain('secretvendor');
+      } finally {
+        await other.close();
+      }
     }
   });
 

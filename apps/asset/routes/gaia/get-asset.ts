@@ -27,6 +27,6 @@ export function registerGetGaiaAsset(router: OpenAPIHono<AppEnv>, deps: AssetDep
     const id = c.req.valid('param').asset_id;
     const asset = isUuid(id) ? await deps.core.assets.get(deps.core.db, id.toLowerCase()) : null;
     if (!asset || asset.ownerId !== userId) throw new GaiaError(404, 'Asset not found');
-    return c.json(gaiaAsset(asset, { baseUrl: deps.core.behaviour.publicBaseUrl }), 200);
+    return c.json(gaiaAsset(asset, { baseUrl: deps.core.behaviour.publicBaseUrl, bucket: deps.core.behaviour.storageBucket }), 200);
   });
 }

@@ -35,10 +35,10 @@ export function registerGetGaiaAssets(router: OpenAPIHono<AppEnv>, deps: AssetDe
     const { userId } = principalOf(c);
     const { limit, offset } = c.req.valid('query');
     const { assets, total } = await deps.core.assets.list(deps.core.db, userId, limit, offset);
-    const baseUrl = deps.core.behaviour.publicBaseUrl;
+    const place = { baseUrl: deps.core.behaviour.publicBaseUrl, bucket: deps.core.behaviour.storageBucket };
     return c.json(
       {
-        assets: assets.map((asset) => gaiaAsset(asset, { baseUrl })),
+        assets: assets.map((asset) => gaiaAsset(asset, place)),
         total,
         message: total === 1 ? 'Found 1 asset' : `Found ${total} assets`,
         timestamp: new Date().toISOString(),

@@ -28,6 +28,7 @@ export const postGaiaGenerateRoute = createRoute({
     200: json(GaiaAssetSchema, 'The asset'),
     402: json(GaiaDetailSchema, 'A budget, or `max_cost`, would be exceeded (the detail names it and when it resets)'),
     ...gaiaAssetErrors,
+    400: json(GaiaDetailSchema, 'Malformed JSON, refused text, or `Asset request failed: …` when the request cannot be served as asked'),
   },
 });
 
@@ -39,7 +40,11 @@ function failureOf(job: JobRecord | null, waitedMs: number): string {
   return `the asset was not ready within ${waitedMs} ms; it is still being made (${jobPath(job.id)}) and sending the same request again returns it once done`;
 }
 
-/** `POST /api/v1/assets/generate` → Asset (GAIA-API §11); 422 for an invalid body, 500 `Asset request failed: <reason>`. */
+/**
+ * `POST /api/v1/assets/generate` → Asset (GAIA-API §11); 422 for an invalid body; `{"detail":"Asset request failed:
+ * <reason>"}` with 400 when the request cannot be served as asked (the generator refused it, or its limits cannot be
+ * met), 500 for any other failure.
+ */
 export function registerPostGaiaGenerate(router: OpenAPIHono<AppEnv>, deps: AssetDeps): void {
   router.openapi(postGaiaGenerateRoute, async (c) => {
     const started = performance.now();
@@ -47,17 +52,21 @@ export function registerPostGaiaGenerate(router: OpenAPIHono<AppEnv>, deps: Asse
     const body = c.req.valid('json');
     const { core } = deps;
     const submitted = await submitRequest(core, principal, body);
-    const baseUrl = core.behaviour.publicBaseUrl;
+    const place = { baseUrl: core.behaviour.publicBaseUrl, bucket: core.behaviour.storageBucket };
     if (submitted.outcome === 'reused' && submitted.asset) {
-      return c.json(gaiaAsset(submitted.asset, { baseUrl, source: 'database', costMicros: 0, responseTimeMs: performance.now() - started }), 200);
+      return c.json(gaiaAsset(submitted.asset, { ...place, source: 'database', costMicros: 0, responseTimeMs: performance.now() - started }), 200);
     }
     const waitMs = Math.min(body.preferences?.max_wait_time_ms ?? core.behaviour.maxWaitMs, core.behaviour.maxWaitMs);
     const done = await waitForJob(core, submitted.job.id, waitMs, c.req.raw.signal);
     const asset = done?.state === 'succeeded' && done.assetId ? await core.assets.get(core.db, done.assetId) : null;
-    if (!done || !asset) throw new GaiaError(500, `Asset request failed: ${failureOf(done, waitMs)}`);
+    if (!done || !asset) {
+      // The request itself could not be served (refused, or its limits cannot be met): the caller's to change.
+      const theirs = done?.errorCode === 'generation_refused' || done?.errorCode === 'file_too_large';
+      throw new GaiaError(theirs ? 400 : 500, `Asset request failed: ${failureOf(done, waitMs)}`);
+    }
     return c.json(
       gaiaAsset(asset, {
-        baseUrl,
+        ...place,
         source: done.source ?? 'generated',
         costMicros: done.costMicros ?? 0,
         responseTimeMs: performance.now() - started,

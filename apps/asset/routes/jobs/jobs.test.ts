@@ -220,7 +220,11 @@ describe('asset budgets through the jobs API', () => {
       const job = (await (await t.call(owner, 'POST', '/api/v1/assets/jobs', request('a refused banner'))).json()) as JobView;
       await eventually(async () => (await t.deps.core.jobs.get(t.deps.core.db, job.id))?.state === 'failed', 10_000);
       const view = (await (await t.call(owner, 'GET', `/api/v1/assets/jobs/${job.id}`)).json()) as JobView;
-      expect(view.error).toEqual({ code: 'generation_refused', message: 'the generator refused the request', detail: 'scripted refused failure' });
+      expect(view.error).toEqual({
+        code: 'generation_refused',
+        message: 'the generator refused the request: the generator says: scripted refused failure',
+        detail: 'test says: scripted refused failure',
+      });
       const daily = ((await (await t.call(owner, 'GET', '/api/v1/assets/budget')).json()) as { daily: { reserved: number; spent: number } }).daily;
       expect(daily).toMatchObject({ reserved: 0, spent: 0 });
     } finally {
