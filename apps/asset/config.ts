@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
 import { DiscoveryFields } from '../../lib/config/discovery.ts';
-import { positiveInt } from '../../lib/config/fields.ts';
+import { jsonField, positiveInt } from '../../lib/config/fields.ts';
 import { toMicros } from './domain/money.ts';
 import { AssetProviderFields, assetProviderChecks, assetProviderSettings } from './providers/config.ts';
 import type { AssetProviderSettings } from './providers/registry.ts';
-import type { PriceOverrides } from './providers/runtime.ts';
 import { ASSET_KINDS } from './providers/types.ts';
 import type { AssetBehaviour } from './service/core.ts';
 import { AssetStorageFields, assetStorageChecks, type BlobStoreSettings, blobStoreSettings } from './storage/config.ts';
@@ -18,19 +17,7 @@ const PriceTableSchema = z.record(
   z.partialRecord(z.enum(ASSET_KINDS), z.number().min(0).max(1000)),
 );
 
-const pricesJson = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      const parsed = PriceTableSchema.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data as PriceOverrides;
-      ctx.addIssue({ code: 'custom', message: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"openai":{"image":0.04},"meshy":{"model3d":0.2}}' });
-    }
-    return z.NEVER;
-  })
-  .optional();
+const pricesJson = jsonField(PriceTableSchema, '{"openai":{"image":0.04},"meshy":{"model3d":0.2}}');
 
 /** The asset service's own settings (queue, budgets, prices, links), shared by its config and the all-in-one runner's. */
 export const AssetCoreFields = {

@@ -38,13 +38,12 @@ function budgetError(err: BudgetExceededError): ApiError {
   );
 }
 
-/** The job row of a request served from the database: already succeeded, nothing to run, nothing spent. */
-function reuseJob(principal: Principal, request: NormalizedRequest, asset: AssetRecord): NewJob {
+/** What every job row of a request holds, whatever happens to it. */
+function requestFields(ownerId: string, request: NormalizedRequest) {
   const g = request.generation;
   return {
     id: crypto.randomUUID(),
-    ownerId: principal.userId,
-    state: 'succeeded',
+    ownerId,
     category: g.category,
     kind: g.kind,
     style: g.style,
@@ -54,6 +53,14 @@ function reuseJob(principal: Principal, request: NormalizedRequest, asset: Asset
     requestHash: request.hash,
     visibility: request.visibility,
     sessionId: request.sessionId ?? null,
+  };
+}
+
+/** The job row of a request served from the database: already succeeded, nothing to run, nothing spent. */
+function reuseJob(principal: Principal, request: NormalizedRequest, asset: AssetRecord): NewJob {
+  return {
+    ...requestFields(principal.userId, request),
+    state: 'succeeded',
     provider: asset.provider,
     maxAttempts: 0,
     estimateMicros: 0,
@@ -115,18 +122,8 @@ export async function submitRequest(core: AssetCore, principal: Principal, input
     job = await core.db.transaction(async (tx) => {
       await core.budgets.reserve(tx, owner, estimate, core.behaviour.budgets, periods);
       const row = await core.jobs.insert(tx, {
-        id: crypto.randomUUID(),
-        ownerId: owner,
+        ...requestFields(owner, request),
         state: 'queued',
-        category: g.category,
-        kind: g.kind,
-        style: g.style,
-        description: g.description,
-        prompt: g.prompt,
-        requirements: g.requirements,
-        requestHash: request.hash,
-        visibility: request.visibility,
-        sessionId: request.sessionId ?? null,
         provider: provider.name,
         maxAttempts: core.behaviour.queue.maxAttempts,
         estimateMicros: estimate,
