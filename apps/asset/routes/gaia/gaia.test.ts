@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AssetTestApp, assetUser, createAssetTestApp } from '../../testing/asset-app.ts';
+import { dbBackends } from '../../../../lib/testing/db.ts';
+import { type AssetTestApp, assetUser, createAssetTestApp, type SharedAssetBackend, sharedAssetBackend } from '../../testing/asset-app.ts';
 import { createTestProvider, type TestProvider } from '../../testing/test-provider.ts';
 
 /** GAIA-API §11: the exact key sets GAIA clients read. */
@@ -25,8 +26,9 @@ function expectGaiaAsset(body: GaiaAssetBody): void {
   expect(body.asset_id).toMatch(/^[0-9a-f-]{36}$/);
 }
 
-describe('GAIA asset routes', () => {
+describe.each(dbBackends())('GAIA asset routes ($name)', ({ create }) => {
   let t: AssetTestApp;
+  let shared: SharedAssetBackend;
   let provider: TestProvider;
   const owner = assetUser();
   const stranger = assetUser();
@@ -35,9 +37,14 @@ describe('GAIA asset routes', () => {
 
   beforeAll(async () => {
     provider = createTestProvider({ name: 'test', costUsd: 0.04, estimateUsd: 0.05 });
-    t = await createAssetTestApp({ providers: [provider] });
+    shared = await sharedAssetBackend({ db: await create() });
+    t = await createAssetTestApp({ shared, providers: [provider] });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await shared.close();
+    await shared.db.close();
+  });
 
   it('generates an asset and answers when it is ready, in GAIA’s exact shape', async () => {
     const res = await generate();

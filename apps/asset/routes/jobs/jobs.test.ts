@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../../../../lib/sse/sse.ts';
 import { eventually } from '../../../../lib/testing/async.ts';
+import { dbBackends } from '../../../../lib/testing/db.ts';
 import type { JobEvent } from '../../service/events.ts';
 import { type AssetTestApp, assetUser, createAssetTestApp, type SharedAssetBackend, sharedAssetBackend } from '../../testing/asset-app.ts';
 import { createTestProvider, testPng } from '../../testing/test-provider.ts';
@@ -16,7 +17,7 @@ async function events(res: Response): Promise<JobEvent[]> {
   return out;
 }
 
-describe('asset jobs API', () => {
+describe.each(dbBackends())('asset jobs API ($name)', ({ create: createDb }) => {
   let shared: SharedAssetBackend;
   let t: AssetTestApp;
   const owner = assetUser();
@@ -24,7 +25,7 @@ describe('asset jobs API', () => {
   const stranger = assetUser();
 
   beforeAll(async () => {
-    shared = await sharedAssetBackend();
+    shared = await sharedAssetBackend({ db: await createDb() });
     t = await createAssetTestApp({
       shared,
       providers: [createTestProvider({ steps: 4, stepMs: 30, costUsd: 0.01 })],
@@ -35,6 +36,7 @@ describe('asset jobs API', () => {
   afterAll(async () => {
     await t.close();
     await shared.close();
+    await shared.db.close();
   });
 
   const create = async (body: unknown, who = owner) => {
