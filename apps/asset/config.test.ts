@@ -12,7 +12,7 @@ describe('asset config', () => {
       budgets: { dailyMicros: 5_000_000, monthlyMicros: 50_000_000 },
       storageBucket: null,
       queue: { schema: 'asset_queue', workers: 2, pollIntervalSeconds: 2, leaseSeconds: 900, maxAttempts: 3, retryDelaySeconds: 5 },
-      maxWaitMs: 120_000,
+      maxWaitMs: 55_000,
       reuseMinScore: 0.75,
       publicBaseUrl: '',
     });

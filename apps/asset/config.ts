@@ -34,7 +34,8 @@ export const AssetCoreFields = {
   ASSET_JOB_RETRY_DELAY_S: z.coerce.number().int().min(0).max(3600).default(5),
   ASSET_QUEUE_POLL_S: seconds(2, 0.5, 60),
   ASSET_QUEUE_MAINTENANCE_S: seconds(30, 1, 3600),
-  ASSET_MAX_WAIT_MS: positiveInt(120_000).pipe(z.number().max(3_600_000)),
+  /** Below the gateway's UPSTREAM_TIMEOUT_MS (60 s by default), which bounds how long a response may take to start. */
+  ASSET_MAX_WAIT_MS: positiveInt(55_000).pipe(z.number().max(3_600_000)),
   ASSET_REUSE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.75),
   /** Prefix of the download and preview links in responses: the gateway's URL as clients reach it. */
   ASSET_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://gaia.example.com' }).optional(),
