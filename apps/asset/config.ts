@@ -104,6 +104,7 @@ export function assetSettings(config: AssetFieldValues, dataDir: string, default
       signedUrlTtlSeconds: Math.round(config.ASSET_SIGNED_URL_TTL_S),
       cancelCheckMs: 1_000,
       progressIntervalMs: 250,
+      heartbeatMs: 15_000,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface AssetBehaviour {
   cancelCheckMs: number;
   /** At most how often a running job writes its progress. */
   progressIntervalMs: number;
+  /** After this long without news, a job's SSE stream sends a `heartbeat` (so proxies keep it open). */
+  heartbeatMs: number;
 }
 
 /** Everything the asset service's operations share: stores, queue, providers, storage and settings. */

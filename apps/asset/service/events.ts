@@ -4,8 +4,11 @@ import type { JobRecord } from '../store/jobs.ts';
 import { type JobView, jobView } from '../views/job-view.ts';
 import type { AssetCore } from './core.ts';
 
-/** What a job's SSE stream carries: a state change, progress, or the result (the finished job with its asset). */
-export type JobEventType = 'state' | 'progress' | 'result';
+/**
+ * What a job's SSE stream carries: a state change, progress, the result (the finished job with its asset), or — after
+ * 15 s without news — a heartbeat repeating the job as it is.
+ */
+export type JobEventType = 'state' | 'progress' | 'result' | 'heartbeat';
 
 export interface JobEvent {
   type: JobEventType;

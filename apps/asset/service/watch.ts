@@ -10,7 +10,7 @@ const POLL_MS = 1_000;
 /**
  * The events of one job as they happen, from any instance: first the current state (a late subscriber catches up),
  * then every change heard on the KV — or seen in the database, which is re-read every second as a fallback — until
- * the job is finished. Ends early when `signal` fires.
+ * the job is finished; after `heartbeatMs` without news, a `heartbeat` repeats it. Ends early when `signal` fires.
  * @example for await (const event of watchJob(core, job.id, signal)) send(event);
  */
 export async function* watchJob(core: AssetCore, jobId: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
@@ -30,9 +30,12 @@ export async function* watchJob(core: AssetCore, jobId: string, signal?: AbortSi
   });
   signal?.addEventListener('abort', notify, { once: true });
   const timer = setInterval(notify, POLL_MS);
+  // The same news heard twice (on the KV, then in the database) is sent once.
+  const keyOf = (event: JobEvent) => `${event.job.state}:${event.job.progress}:${event.job.updated_at}`;
   let last = '';
+  let sentAt = Date.now();
   const fresh = (event: JobEvent) => {
-    const key = `${event.type}:${event.job.state}:${event.job.progress}:${event.job.updated_at}`;
+    const key = keyOf(event);
     if (key === last) return false;
     last = key;
     return true;
@@ -41,7 +44,7 @@ export async function* watchJob(core: AssetCore, jobId: string, signal?: AbortSi
     let current = await read(core, jobId);
     if (!current) return;
     yield current;
-    last = `${current.type}:${current.job.state}:${current.job.progress}:${current.job.updated_at}`;
+    last = keyOf(current);
     while (!isTerminal(current.job.state) && !signal?.aborted) {
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -52,11 +55,20 @@ export async function* watchJob(core: AssetCore, jobId: string, signal?: AbortSi
       if (heard.length === 0) {
         const polled = await read(core, jobId);
         if (!polled) return;
+        if (keyOf(polled) === last) {
+          // A long silent generation: say so now and then, so proxies keep the stream open.
+          if (Date.now() - sentAt >= core.behaviour.heartbeatMs) {
+            sentAt = Date.now();
+            yield { type: 'heartbeat', job: polled.job };
+          }
+          continue;
+        }
         heard.push(polled);
       }
       for (const event of heard) {
         if (!fresh(event)) continue;
         current = event;
+        sentAt = Date.now();
         yield event;
         if (isTerminal(event.job.state)) return;
       }

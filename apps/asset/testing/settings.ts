@@ -31,6 +31,7 @@ export function testAssetSettings(behaviour: Partial<AssetBehaviour> = {}, dir?:
       signedUrlTtlSeconds: 60,
       cancelCheckMs: 250,
       progressIntervalMs: 20,
+      heartbeatMs: 500,
       ...behaviour,
     },
   };

@@ -10,7 +10,7 @@ import { IdParamsSchema, json } from '../schemas.ts';
 import { JobSchema } from './schemas.ts';
 
 export const JobEventSchema = z
-  .object({ type: z.enum(['state', 'progress', 'result']), job: JobSchema })
+  .object({ type: z.enum(['state', 'progress', 'result', 'heartbeat']), job: JobSchema })
   .openapi('AssetJobEvent', { description: 'One `data:` line of the stream' });
 
 export const assetJobEventsRoute = createRoute({
@@ -22,7 +22,7 @@ export const assetJobEventsRoute = createRoute({
   description:
     'Server-sent events, one JSON `data:` line each (`{"type","job"}`): first the job as it is now, then every change — ' +
     '`progress`, `state` (queued again for a retry, running, failed, cancelled) and `result` (succeeded, with the asset) — ' +
-    'whichever instance runs it. The stream ends when the job is finished.',
+    'whichever instance runs it; after 15 s without news a `heartbeat` repeats the job. The stream ends when the job is finished.',
   middleware: [requirePermission('asset:read')] as const,
   request: { params: IdParamsSchema },
   responses: {

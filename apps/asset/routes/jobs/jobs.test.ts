@@ -87,6 +87,25 @@ describe.each(dbBackends())('asset jobs API ($name)', ({ create: createDb }) => 
     expect((await t.call(stranger, 'GET', `/api/v1/assets/jobs/${job.id}/events`)).status).toBe(404);
   });
 
+  it('sends a heartbeat while a job is silent', async () => {
+    const quiet = await createAssetTestApp({ shared, providers: [createTestProvider({ hang: true })] });
+    try {
+      const job = (await (await quiet.call(owner, 'POST', '/api/v1/assets/jobs', request('a silent film'))).json()) as JobView;
+      const controller = new AbortController();
+      const res = await quiet.app.request(`/api/v1/assets/jobs/${job.id}/events`, { headers: await quiet.as(owner), signal: controller.signal });
+      const types: string[] = [];
+      for await (const event of parseSse(res.body as ReadableStream<Uint8Array>)) {
+        types.push((JSON.parse(event.data) as JobEvent).type);
+        if (types.includes('heartbeat')) break;
+      }
+      controller.abort();
+      expect(types.at(-1)).toBe('heartbeat');
+      expect(types.filter((t) => t === 'heartbeat')).toHaveLength(1);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('delivers events from the instance that runs the job to a stream on another', async () => {
     const b = await createAssetTestApp({ shared, providers: [createTestProvider()], behaviour: { queue: { workers: 0 } } });
     try {
