@@ -177,6 +177,16 @@ describe.each(dbBackends())('asset jobs API ($name)', ({ create: createDb }) => 
     expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 
+  it('never serves a provider’s file as a page of the gateway’s origin (HTML or SVG stay attachments, under a sandbox CSP)', async () => {
+    const made = await done((await create(request('a harmless sticker'))).id);
+    const key = `${owner.userId}/${made.asset_id}/image.png`;
+    await t.deps.core.blobs.put(key, new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'image/svg+xml');
+    const res = await t.call(owner, 'GET', `/api/v1/assets/${made.asset_id}/download?disposition=inline`);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="image.png"');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('lets the owner and admins delete an asset, nobody else; a viewer cannot', async () => {
     const made = await done((await create(request('a jade frog'))).id);
     expect((await t.call(stranger, 'DELETE', `/api/v1/assets/${made.asset_id}`)).status).toBe(404);
