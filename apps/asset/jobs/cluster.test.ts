@@ -1,6 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisKv } from '../../../lib/kv/redis.ts';
+import { parseSse } from '../../../lib/sse/sse.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
+import { deleteKvPrefix, uniqueKvPrefix } from '../../../lib/testing/kv.ts';
 import { deferred, eventually } from '../../../lib/testing/async.ts';
 import { type AssetTestApp, assetUser, createAssetTestApp, type SharedAssetBackend, sharedAssetBackend } from '../testing/asset-app.ts';
 import { createTestProvider, type TestProvider } from '../testing/test-provider.ts';
@@ -171,5 +174,41 @@ describe.each(dbBackends())('asset queue across instances ($name)', ({ create })
     expect(row.attempt).toBe(2);
     expect(row.errorCode).toBeNull();
     expect(other.calls.length).toBe(1);
+  });
+});
+
+/** The same across instances that each have their own Redis connection, as separate processes do. */
+describe.runIf(process.env.REDIS_URL)('asset instances over Redis', () => {
+  it('cancels a job running on one instance from another, and streams its events there', async () => {
+    const url = process.env.REDIS_URL as string;
+    const prefix = uniqueKvPrefix('asset');
+    const [kvA, kvB] = [createRedisKv(url, { keyPrefix: prefix }), createRedisKv(url, { keyPrefix: prefix })];
+    const shared = await sharedAssetBackend({ kv: kvA });
+    const hung = createTestProvider({ hang: true });
+    const a = await createAssetTestApp({ shared, kv: kvA, providers: [hung] });
+    const b = await createAssetTestApp({ shared, kv: kvB, providers: [createTestProvider()], behaviour: { queue: { workers: 0 }, cancelCheckMs: 60_000 } });
+    try {
+      const user = assetUser();
+      const started = hung.started();
+      const job = (await (await a.call(user, 'POST', '/api/v1/assets/jobs', { category: 'image', style: 'x', description: 'a red kite' })).json()) as JobView;
+      await started;
+      const stream = await b.call(user, 'GET', `/api/v1/assets/jobs/${job.id}/events`);
+      const events = (async () => {
+        const types: string[] = [];
+        for await (const event of parseSse(stream.body as ReadableStream<Uint8Array>)) types.push(JSON.parse(event.data).job.state);
+        return types;
+      })();
+      const at = Date.now();
+      expect((await b.call(user, 'POST', `/api/v1/assets/jobs/${job.id}/cancel`)).status).toBe(200);
+      await eventually(() => hung.calls[0]?.outcome === 'aborted', 1_000, 'the cancel to reach the other instance over Redis');
+      console.info(`cancel over Redis → provider signal on the other instance: ${Date.now() - at} ms`);
+      expect((await events).at(-1)).toBe('cancelled');
+    } finally {
+      await a.close();
+      await b.close();
+      await shared.close();
+      await Promise.all([kvA.close(), kvB.close()]);
+      await deleteKvPrefix(url, prefix);
+    }
   });
 });

@@ -93,6 +93,8 @@ export interface AssetTestApp extends InternalCaller {
 
 export interface AssetTestAppOptions {
   shared?: SharedAssetBackend;
+  /** This instance's own KV (e.g. its own Redis connection, as a separate process has); default the shared one. */
+  kv?: Kv;
   providers?: AssetProvider[] | ProviderCatalog;
   /** Behaviour overrides; `queue` may be partial (its schema is always the shared one). */
   behaviour?: Partial<Omit<AssetBehaviour, 'queue'>> & { queue?: Partial<QueueSettings> };
@@ -125,7 +127,7 @@ export async function createAssetTestApp(options: AssetTestAppOptions = {}): Pro
     logger,
     readiness,
     db,
-    kv: shared.kv,
+    kv: options.kv ?? shared.kv,
     internalVerifier: createInternalTokenVerifier({ audience: 'asset', jwks: { keys: [shared.key.publicJwk] } }),
     settings,
     schema: shared.schema,
