@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { startKeyUsageFlusher } from '../apps/auth/api-keys/usage.ts';
 import { startRevocationHeartbeat } from '../apps/auth/revocations/publisher.ts';
 import { createApp as createAssetApp } from '../apps/asset/app.ts';
-import { startAsset } from '../apps/asset/deps.ts';
+import type { AssetSettings } from '../apps/asset/config.ts';
+import { createAssetDeps, startAsset } from '../apps/asset/deps.ts';
 import { createApp as createAuthApp } from '../apps/auth/app.ts';
 import { type AuthDeps, type AuthSettings, type PasswordHasher, startAuth } from '../apps/auth/deps.ts';
 import { createOutboxMailer } from '../apps/auth/mail/outbox-mailer.ts';
@@ -46,6 +47,8 @@ export interface PlatformInput {
   chat: ChatSettings;
   /** The knowledge base: where its clone lives, its remote, webhook secret and embeddings provider. */
   kb: KbSettings;
+  /** The asset service: storage, budgets, prices, queue and waiting limits. */
+  asset: AssetSettings;
   /** The file system the knowledge base's clone lives on. */
   fs: typeof import('node:fs');
   /**
@@ -57,6 +60,8 @@ export interface PlatformInput {
   staticAssets: AssetSource;
   /** The gateway's URL as browsers see it (links in the web UI). */
   publicGatewayUrl: string;
+  /** How long `stop()` lets running asset jobs finish before handing them back to the queue (default 10 s). */
+  assetShutdownMs?: number;
 }
 
 export type InternalServiceName = Exclude<ServiceName, 'web'>;
@@ -67,8 +72,11 @@ export interface PlatformApps {
   web: OpenAPIHono<AppEnv>;
   /** Resolves when every service's start-up work (migrations, first admin) is done. */
   started: Promise<void>;
-  /** Stops background work (retries, the key-usage flusher) and closes the rate limiter the platform made. */
-  stop(): void;
+  /**
+   * Stops background work (retries, the key-usage flusher, the asset workers) and closes the rate limiter the platform
+   * made; resolves when the asset workers are done (await it before closing the database).
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -99,7 +107,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   const authApp = createAuthApp(auth);
   const authClient = inProcessClient('auth', (request) => authApp.fetch(request));
   const withVerifier = (service: 'chat' | 'asset' | 'kb') => ({ ...part(service), internalVerifier: internalVerifierFor(service, authClient) });
-  const asset = withVerifier('asset');
+  const asset = createAssetDeps({ ...withVerifier('asset'), settings: input.asset });
   const kbPart = withVerifier('kb');
   // The kb service asks auth for team memberships as itself, with a token signed like the gateway's.
   const identityTokens = createIdentityTokens(input.internalKey);
@@ -160,6 +168,7 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
       kb.kb.stop();
       void chat.close();
       if (!input.rateLimiter) void rateLimiter.close?.();
+      return asset.close(input.assetShutdownMs);
     },
   };
 }

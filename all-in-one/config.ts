@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../lib/config/common.ts';
+import { AssetFields, assetChecks } from '../apps/asset/config.ts';
 import { AuthFields, authChecks } from '../apps/auth/config.ts';
 import { GatewayBehaviourFields } from '../apps/gateway/config.ts';
 import { ChatFields, chatChecks } from '../apps/chat/config.ts';
@@ -16,6 +17,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
     ...AuthFields,
     ...KbFields,
     ...ChatFields,
+    ...AssetFields,
     // On a laptop nobody reads the outbox to confirm an address: sign-ups get a session at once unless asked.
     REQUIRE_EMAIL_CONFIRMATION: bool(false),
     HOST: z.string().default('127.0.0.1'),
@@ -29,6 +31,7 @@ export const AllInOneConfigSchema = CommonConfigSchema.omit({ PORT: true })
     authChecks(config, ctx);
     kbChecks(config, ctx);
     chatChecks(config, ctx);
+    assetChecks(config, ctx);
   });
 
 export type AllInOneConfig = z.infer<typeof AllInOneConfigSchema>;

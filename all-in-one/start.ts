@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { assetSettings } from '../apps/asset/config.ts';
 import { authSettings } from '../apps/auth/config.ts';
 import { chatSettings } from '../apps/chat/config.ts';
 import { kbSettings } from '../apps/kb/config.ts';
@@ -59,6 +60,9 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     staticAssets: webStaticAssets(),
     publicGatewayUrl: config.PUBLIC_GATEWAY_URL ?? gatewayUrl,
     kb: kbSettings(config, config.DATA_DIR),
+    // Download links in asset responses point at the gateway as browsers reach it.
+    asset: assetSettings(config, config.DATA_DIR, { publicBaseUrl: config.PUBLIC_GATEWAY_URL ?? gatewayUrl }),
+    assetShutdownMs: config.SHUTDOWN_TIMEOUT_MS,
     chat: chatSettings(config),
     fs,
   });
@@ -82,8 +86,9 @@ export async function startPlatform(config: AllInOneConfig, logger: Logger): Pro
     backends,
     started: platform.started,
     async close(timeoutMs = config.SHUTDOWN_TIMEOUT_MS) {
-      platform.stop();
+      const stopping = platform.stop();
       await Promise.all([gateway, web, ...internal].map((server) => server.close(timeoutMs)));
+      await stopping;
       await Promise.allSettled([db.close(), kv.close(), rateLimiter.close?.()]);
     },
   };

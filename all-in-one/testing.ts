@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { testAssetSettings } from '../apps/asset/testing/settings.ts';
 import { testAuthSettings } from '../apps/auth/testing.ts';
 import { testChatSettings } from '../apps/chat/testing/settings.ts';
 import { testKbSettings } from '../apps/kb/testing/settings.ts';
@@ -19,6 +20,8 @@ const noAssets: AssetSource = async () => null;
 export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial<PlatformInput> = {}): Promise<PlatformApps> {
   const { internalPublicKeys: _none, ...auth } = testAuthSettings();
   const kb = overrides.kb ?? testKbSettings();
+  const ownAsset = overrides.asset ? undefined : testAssetSettings();
+  const asset = overrides.asset ?? (ownAsset as NonNullable<typeof ownAsset>);
   const platform = buildPlatform({
     db: runtime.db,
     kv: runtime.kv,
@@ -32,16 +35,18 @@ export async function buildTestPlatform(runtime: TestRuntime, overrides: Partial
     publicGatewayUrl: 'http://localhost:8666',
     kb,
     chat: testChatSettings(),
+    asset,
+    assetShutdownMs: 2_000,
     fs,
     ...overrides,
   });
-  if (overrides.kb) return platform;
-  // The knowledge base's temp repository goes with the platform.
+  // The knowledge base's temp repository and the asset files' temp dir go with the platform.
   return {
     ...platform,
-    stop() {
-      platform.stop();
-      fs.rmSync(kb.dir.replace(/\/repo$/, ''), { recursive: true, force: true });
+    async stop() {
+      await platform.stop();
+      if (!overrides.kb) fs.rmSync(kb.dir.replace(/\/repo$/, ''), { recursive: true, force: true });
+      if (ownAsset) fs.rmSync(ownAsset.storage.dir, { recursive: true, force: true });
     },
   };
 }

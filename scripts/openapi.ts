@@ -29,7 +29,7 @@ for (const [name, app] of documents) {
     console.log(`wrote ${path}`);
   }
 }
-platform.stop();
+await platform.stop();
 await runtime.close();
 if (drifted.length) {
   console.error(`OpenAPI documents differ from the code: ${drifted.join(', ')}\nRun \`npm run openapi\` and commit the result.`);

@@ -191,7 +191,7 @@ describe.each(backends)('hostile input on every route ($name)', ({ name, create 
     const rpc = body as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
     if (route.template.endsWith('/mcp') && rpc.jsonrpc === '2.0' && typeof rpc.error?.code === 'number' && typeof rpc.error.message === 'string') return undefined;
     // The OpenAI-compatible routes answer as OpenAI does, so OpenAI's SDKs raise their own errors.
-    const format = route.internal ? 'envelope' : wireFormat(route.template);
+    const format = route.internal ? 'envelope' : wireFormat(route.template, route.method);
     if (format === 'openai') return OpenAiErrorSchema.safeParse(body).success ? undefined : "not OpenAI's error shape";
     const gaia = format === 'gaia';
     if (!gaia) return ErrorEnvelopeSchema.safeParse(body).success ? undefined : 'not the error envelope';

@@ -196,7 +196,7 @@ describe('route matrix through the gateway', () => {
         const res = await platform.gateway.request(route.path, { method: route.method, headers });
         expect(res.status, where).toBe(401);
         const body = (await res.json()) as { detail?: string; error?: { code: string; details?: { reason?: string } } };
-        const format = wireFormat(route.path);
+        const format = wireFormat(route.path, route.method);
         if (format === 'gaia') expect(typeof body.detail, where).toBe('string');
         else if (format === 'openai') expect(OpenAiErrorSchema.parse(body).error.code, where).toBe('unauthenticated');
         else expect(body.error?.details?.reason, where).toEqual(expect.any(String));

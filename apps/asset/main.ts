@@ -4,8 +4,8 @@ import { internalVerifierFor } from '../../lib/platform/internal-auth.ts';
 import { httpClient } from '../../lib/service/client.ts';
 import { createUndiciTransport } from '../../lib/service/transport-undici.ts';
 import { createApp } from './app.ts';
-import { AssetConfigSchema } from './config.ts';
-import { startAsset } from './deps.ts';
+import { AssetConfigSchema, assetSettings } from './config.ts';
+import { createAssetDeps, startAsset } from './deps.ts';
 
 await runService({
   name: 'asset',
@@ -14,7 +14,16 @@ await runService({
     const transport = tls ? createUndiciTransport({ tls }) : undefined;
     if (transport) onShutdown(() => transport.close());
     const auth = httpClient('auth', discoveredUrl(config, 'auth', { tls: tls !== undefined }), transport);
-    const deps = { logger, readiness, db: backends.db, kv: backends.kv, internalVerifier: internalVerifierFor('asset', auth) };
+    const deps = createAssetDeps({
+      logger,
+      readiness,
+      db: backends.db,
+      kv: backends.kv,
+      internalVerifier: internalVerifierFor('asset', auth),
+      settings: assetSettings(config, config.DATA_DIR),
+    });
+    // Workers stop taking jobs; running ones finish or go back to the queue for another instance.
+    onShutdown(() => deps.close(config.SHUTDOWN_TIMEOUT_MS));
     void startAsset(deps);
     return createApp(deps);
   },

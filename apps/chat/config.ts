@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CommonConfigSchema, commonChecks } from '../../lib/config/common.ts';
 import { DiscoveryFields } from '../../lib/config/discovery.ts';
-import { bool, csv, positiveInt } from '../../lib/config/fields.ts';
+import { bool, csv, jsonField, positiveInt } from '../../lib/config/fields.ts';
 import { InternalKeyFields } from '../../lib/config/internal-key.ts';
 import type { ReliabilityOptions } from './providers/reliability.ts';
 import type { ProviderSettings } from './providers/registry.ts';
@@ -9,19 +9,7 @@ import { type McpServerConfig, McpServersSchema } from './tools/mcp.ts';
 
 const httpUrl = (example: string) => z.url({ protocol: /^https?$/, message: `must be an http(s) URL, e.g. ${example}` }).optional();
 
-const mcpServersJson = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      const parsed = McpServersSchema.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data;
-      ctx.addIssue({ code: 'custom', message: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON: [{"name":"docs","url":"https://…/mcp","allowTools":["search"]}]' });
-    }
-    return z.NEVER;
-  })
-  .optional();
+const mcpServersJson = jsonField(McpServersSchema, '[{"name":"docs","url":"https://…/mcp","allowTools":["search"]}]');
 
 /** The chat service's providers and limits, shared by its config and the all-in-one runner's. */
 export const ChatFields = {

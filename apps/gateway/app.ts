@@ -67,7 +67,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<GatewayEnv> {
   // The gateway's own failures (body too large, service unavailable or late...) in the path's wire format.
   const log = logThrown(logger);
   const handlers = { envelope: onError({ log }), gaia: gaiaOnError({ log }), openai: openAiOnError(log) };
-  app.onError((err, c) => handlers[wireFormat(c.req.path)](err, c));
+  app.onError((err, c) => handlers[wireFormat(c.req.path, c.req.method)](err, c));
   app.notFound(notFound);
 
   registerGetRoot(app);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, loadConfigOrExit, parseConfig } from './config.ts';
-import { bool, port, postgresUrl } from './fields.ts';
+import { bool, jsonField, port, postgresUrl } from './fields.ts';
 
 const Schema = z.object({
   PORT: port(8000),
@@ -42,5 +42,16 @@ describe('parseConfig', () => {
     expect(exitCode).toBe(1);
     expect(lines.join('\n')).toMatch(/PORT/);
     expect(lines.join('\n')).toMatch(/NAME/);
+  });
+});
+
+describe('jsonField', () => {
+  const Json = z.object({ LIST: jsonField(z.array(z.object({ name: z.string() })), '[{"name":"a"}]') });
+
+  it('parses JSON that fits the schema, and names the path of what does not', () => {
+    expect(parseConfig(Json, { LIST: '[{"name":"a"}]' })).toEqual({ LIST: [{ name: 'a' }] });
+    expect(parseConfig(Json, {})).toEqual({});
+    expect(() => parseConfig(Json, { LIST: '[{"name":1}]' })).toThrow(/LIST: invalid: 0\.name/);
+    expect(() => parseConfig(Json, { LIST: 'name=a' })).toThrow('LIST: must be JSON: [{"name":"a"}]');
   });
 });

@@ -25,3 +25,23 @@ export const postgresUrl = () =>
   z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional();
 
 export const redisUrl = () => z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional();
+
+/**
+ * A variable holding JSON that must fit `schema`: every problem is reported with its path, and text that is not JSON
+ * gets `example` in its message.
+ * @example MCP_SERVERS: jsonField(McpServersSchema, '[{"name":"docs","url":"https://…/mcp"}]')
+ */
+export const jsonField = <T extends z.ZodType>(schema: T, example: string) =>
+  z
+    .string()
+    .transform((text, ctx): z.infer<T> => {
+      try {
+        const parsed = schema.safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be JSON: ${example}` });
+      }
+      return z.NEVER;
+    })
+    .optional();

@@ -36,6 +36,10 @@ export const ErrorCode = {
   KB_SYNC_CONFLICT: 'KB_SYNC_CONFLICT',
   /** The Git remote could not be reached, refused the credentials or the push. */
   KB_REMOTE_FAILED: 'KB_REMOTE_FAILED',
+  /** An asset request would take the caller over a daily or monthly budget (`details` names it and when it resets). */
+  BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /** An asset request's estimate is above the `max_cost` it set. */
+  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -66,6 +70,8 @@ export const errorStatus = {
   KB_SEMANTIC_UNAVAILABLE: 503,
   KB_SYNC_CONFLICT: 409,
   KB_REMOTE_FAILED: 502,
+  BUDGET_EXCEEDED: 402,
+  COST_LIMIT_EXCEEDED: 402,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof errorStatus)[ErrorCode];

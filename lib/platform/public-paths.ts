@@ -17,8 +17,8 @@ export const PUBLIC_PATHS: Readonly<Record<Exclude<ServiceName, 'web'>, readonly
   ],
   /** The Git host's push webhook: authenticated by its signature in the kb service. */
   kb: [/^\/api\/v1\/kb\/webhook$/],
-  /** GAIA's asset liveness check (GAIA-API §11). */
-  asset: [/^\/api\/v1\/assets\/test$/],
+  /** GAIA's asset liveness check (GAIA-API §11); providers' webhooks, authenticated by their signature in the asset service. */
+  asset: [/^\/api\/v1\/assets\/test$/, /^\/api\/v1\/assets\/webhooks\/[^/]{1,100}$/],
   chat: [],
 };
 

@@ -21,3 +21,16 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Polls `check` every 20 ms until it is true; throws after `timeoutMs`. Resolves with the time it took.
+ * @example await eventually(async () => (await app.request(path)).status === 401, 1_000);
+ */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what = 'the condition'): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

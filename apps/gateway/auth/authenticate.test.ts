@@ -56,6 +56,18 @@ describe('credentials and paths', () => {
       expect(wireFormat(path), path).toBe('envelope');
     }
     expect(wireFormat('/api/v1/auth/teams')).toBe('envelope');
+    // The asset service: GAIA's list, generate and Asset; our jobs, budget, webhooks, files and DELETE.
+    for (const path of ['/api/v1/assets', '/api/v1/assets/generate', '/api/v1/assets/test', '/api/v1/assets/x']) {
+      expect(wireFormat(path), path).toBe('gaia');
+    }
+    for (const path of ['/api/v1/assets/jobs', '/api/v1/assets/jobs/x/events', '/api/v1/assets/budget', '/api/v1/assets/webhooks/meshy', '/api/v1/assets/x/download', '/api/v1/assets/x/preview']) {
+      expect(wireFormat(path), path).toBe('envelope');
+    }
+    expect(wireFormat('/api/v1/assets/x', 'DELETE')).toBe('envelope');
+    expect(wireFormat('/api/v1/assets/x', 'delete')).toBe('envelope');
+    expect(wireFormat('/api/v1/assets/x', 'GET')).toBe('gaia');
+    expect(isPublicPath('/api/v1/assets/webhooks/meshy')).toBe(true);
+    expect(isPublicPath('/api/v1/assets/webhooks/../jobs')).toBe(false);
     expect(wireFormat('/v1/chat/completions')).toBe('openai');
   });
 });

@@ -31,18 +31,25 @@ export function needsCredentials(path: string): boolean {
 }
 
 /** Our routes that share GAIA's `/api/v1` prefix: they use the `{"error": ...}` envelope. */
-const OURS_UNDER_GAIA_PREFIX = /^\/api\/v1\/(kb(\/|$)|auth\/(api-keys|admin|teams)(\/|$))/;
+const OURS_UNDER_GAIA_PREFIX =
+  /^\/api\/v1\/(kb(\/|$)|auth\/(api-keys|admin|teams)(\/|$)|assets\/(jobs|webhooks|budget)(\/|$)|assets\/[^/]+\/(download|preview)$)/;
+
+/** `/api/v1/assets/{id}`: GAIA's on GET (its Asset), ours on DELETE. */
+const ASSET_ITEM = /^\/api\/v1\/assets\/[^/]+$/;
 
 /**
  * Which wire format the gateway's own refusals (401, 413, 429, 500/503) use on a path: `gaia` (`{"detail": ...}`, for
- * GAIA clients) on `/api/v1/*` (except our KB, API-key, admin and team routes), `/api/v0.3/*` and `/auth/*`; `openai`
- * (OpenAI's `{"error":{message,type,param,code}}`, so OpenAI SDKs raise their own errors) on the OpenAI-compatible
- * `/v1/*`; `envelope` everywhere else.
- * @example wireFormat('/api/v1/chat') // 'gaia'; wireFormat('/v1/models') // 'openai'; wireFormat('/api/v1/kb/search') // 'envelope'
+ * GAIA clients) on `/api/v1/*` (except our KB, API-key, admin, team and asset-job routes, and `DELETE` of an asset),
+ * `/api/v0.3/*` and `/auth/*`; `openai` (OpenAI's `{"error":{message,type,param,code}}`, so OpenAI SDKs raise their
+ * own errors) on the OpenAI-compatible `/v1/*`; `envelope` everywhere else.
+ * @example wireFormat('/api/v1/chat') // 'gaia'; wireFormat('/v1/models') // 'openai'; wireFormat('/api/v1/assets/x', 'DELETE') // 'envelope'
  */
-export function wireFormat(path: string): 'gaia' | 'openai' | 'envelope' {
+export function wireFormat(path: string, method = 'GET'): 'gaia' | 'openai' | 'envelope' {
   if (path.startsWith('/api/v0.3/') || path === '/api/v0.3' || path.startsWith('/auth/') || path === '/auth') return 'gaia';
-  if (path.startsWith('/api/v1/') || path === '/api/v1') return OURS_UNDER_GAIA_PREFIX.test(path) ? 'envelope' : 'gaia';
+  if (path.startsWith('/api/v1/') || path === '/api/v1') {
+    if (method.toUpperCase() === 'DELETE' && ASSET_ITEM.test(path)) return 'envelope';
+    return OURS_UNDER_GAIA_PREFIX.test(path) ? 'envelope' : 'gaia';
+  }
   if (path.startsWith('/v1/') || path === '/v1') return 'openai';
   return 'envelope';
 }

@@ -32,7 +32,7 @@ export interface Refusal {
  * @example return refuse(c, { status: 401, detail: GAIA_DETAIL.notAuthenticated, code: 'UNAUTHENTICATED', message: 'Authentication required' });
  */
 export function refuse(c: Context, refusal: Refusal): Response {
-  const format = wireFormat(c.req.path);
+  const format = wireFormat(c.req.path, c.req.method);
   if (format === 'gaia') return c.json({ detail: refusal.detail }, refusal.status, refusal.headers);
   if (format === 'openai') {
     return c.json(openAiErrorBody(refusal.status, refusal.message, refusal.code.toLowerCase()), refusal.status, refusal.headers);

@@ -184,18 +184,7 @@ export function socketEnv(ip: string) {
   return { incoming: { socket: { remoteAddress: ip } } };
 }
 
-/**
- * Polls `check` every 20 ms until it is true; throws after `timeoutMs`.
- * @example await eventually(async () => (await app.request(path)).status === 401, 1_000);
- */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what = 'the condition'): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../../../lib/testing/async.ts';
 
 /**
  * A stand-in service that answers every request with the principal of its `X-Gaia-Identity` (verified with the

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { GaiaDetailSchema, GaiaValidationErrorSchema } from '../../../../lib/gaia/schemas.ts';
 import type { Conversation, StoredMessage } from '../../store/types.ts';
 
 /** GAIA's v1 Conversation (§8): exactly these keys. */
@@ -39,15 +40,7 @@ export const GaiaMessageV03Schema = z
   .openapi('GaiaMessageV03');
 export type GaiaMessageV03 = z.infer<typeof GaiaMessageV03Schema>;
 
-/** FastAPI's 422 body (for the documentation; the validation hook produces it). */
-export const GaiaValidationErrorSchema = z
-  .object({
-    detail: z.array(z.object({ type: z.string(), loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), input: z.unknown() })),
-  })
-  .openapi('GaiaValidationError');
-
-/** `{"detail": "<message>"}`. */
-export const GaiaDetailSchema = z.object({ detail: z.string() }).openapi('GaiaDetail');
+export { GaiaDetailSchema, GaiaValidationErrorSchema };
 
 /** The conversation id in the path: any string (a non-UUID is simply not found). */
 export const ConversationParamsSchema = z.object({

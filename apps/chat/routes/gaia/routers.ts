@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { GaiaError } from '../../../../lib/gaia/errors.ts';
+import { allowOnly } from '../../../../lib/gaia/caller.ts';
 import { gaiaRouter } from '../../../../lib/gaia/router.ts';
 import type { AppEnv } from '../../../../lib/http/env.ts';
 import type { Permission } from '../../../../lib/auth/types.ts';
@@ -22,14 +22,4 @@ export function createGaiaRouter(deps: ChatDeps): OpenAPIHono<AppEnv> {
   return router;
 }
 
-/**
- * Answers 405 (with `Allow`) for a known GAIA path called with another method. Register after the routes.
- * @example allowOnly(v1, { '/chat': ['POST'], ...CONVERSATION_PATHS_V1 });
- */
-export function allowOnly(router: OpenAPIHono<AppEnv>, paths: Record<string, string[]>): void {
-  for (const [path, methods] of Object.entries(paths)) {
-    router.all(path, () => {
-      throw new GaiaError(405, 'Method Not Allowed', { headers: { Allow: methods.join(', ') } });
-    });
-  }
-}
+export { allowOnly };
