@@ -114,17 +114,20 @@ export function buildPlatform(input: PlatformInput): PlatformApps {
   const asKb = withIdentity(authClient, identityTokens, servicePrincipal('kb'));
   const kb = createKbDeps({ ...kbPart, teams: authTeamDirectory(asKb, kbPart.logger), settings: input.kb, fs: input.fs });
   const kbApp = createKbApp(kb);
-  // Chat calls the kb service as the chatting user (KB tools), with identity tokens signed like the gateway's.
+  const assetApp = createAssetApp(asset);
+  // Chat calls the kb and asset services as the chatting user (KB tools, generate_asset), with identity tokens
+  // signed like the gateway's.
   const chat = createChatDeps({
     ...withVerifier('chat'),
     settings: input.chat,
     kb: inProcessClient('kb', (request) => kbApp.fetch(request)),
+    asset: inProcessClient('asset', (request) => assetApp.fetch(request)),
     identityTokens,
   });
   const started = Promise.all([startAuth(auth), startChat(chat), startAsset(asset), startKb(kb)]).then(() => undefined);
   const stopKeyUsage = startKeyUsageFlusher(auth);
   const stopHeartbeat = startRevocationHeartbeat(auth);
-  const services = { auth: authApp, chat: createChatApp(chat), asset: createAssetApp(asset), kb: kbApp };
+  const services = { auth: authApp, chat: createChatApp(chat), asset: assetApp, kb: kbApp };
 
   let webFetch: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const clients = {

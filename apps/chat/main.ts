@@ -15,7 +15,7 @@ await runService({
   build: async ({ config, logger, readiness, backends, tls, onShutdown }) => {
     const transport = tls ? createUndiciTransport({ tls }) : undefined;
     if (transport) onShutdown(() => transport.close());
-    const discover = (name: 'auth' | 'kb') => httpClient(name, discoveredUrl(config, name, { tls: tls !== undefined }), transport);
+    const discover = (name: 'auth' | 'kb' | 'asset') => httpClient(name, discoveredUrl(config, name, { tls: tls !== undefined }), transport);
     const deps = createChatDeps({
       logger,
       readiness,
@@ -24,6 +24,7 @@ await runService({
       internalVerifier: internalVerifierFor('chat', discover('auth')),
       settings: chatSettings(config),
       kb: discover('kb'),
+      asset: discover('asset'),
       ...(config.INTERNAL_SIGNING_KEY ? { identityTokens: createIdentityTokens(await importSigningKey(config.INTERNAL_SIGNING_KEY)) } : {}),
     });
     onShutdown(() => deps.close());
