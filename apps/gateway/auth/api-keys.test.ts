@@ -21,7 +21,10 @@ import {
 
 const KEY = `gaia_test_${'A'.repeat(33)}`;
 const ada: Principal = { userId: crypto.randomUUID(), email: 'ada@example.com', roles: ['user'], authType: 'api_key', keyId: 'k1' };
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Waits until `ready()` holds (the verifier reached the auth service: hashing and the KV read run off the event loop). */
+const until = async (ready: () => boolean) => {
+  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 1));
+};
 
 /** A feed whose state the test sets (what a live subscription, a gap and a resume look like to the verifier). */
 function manualFeed() {
@@ -142,12 +145,12 @@ describe('API key verifier', () => {
     let release: (principal: Principal) => void = () => {};
     const { keys, feed, calls } = setup(() => new Promise<Principal>((resolve) => (release = resolve)));
     const pending = keys.verify(KEY);
-    await tick();
+    await until(() => calls() === 1);
     feed.epoch++; // a gap began and ended while the auth service was asked
     release(ada);
     expect(await pending).toEqual(ada);
     const again = keys.verify(KEY);
-    await tick();
+    await until(() => calls() === 2);
     release(ada);
     await again;
     expect(calls()).toBe(2);
@@ -168,12 +171,12 @@ describe('API key verifier', () => {
     let release: (principal: Principal) => void = () => {};
     const { keys, calls } = setup(() => new Promise<Principal>((resolve) => (release = resolve)));
     const pending = keys.verify(KEY);
-    await tick();
+    await until(() => calls() === 1);
     keys.forget(await hashApiKey(KEY));
     release(ada);
     expect(await pending).toEqual(ada); // what was true when it was asked
     const again = keys.verify(KEY);
-    await tick();
+    await until(() => calls() === 2);
     release(ada);
     await again;
     expect(calls()).toBe(2);
