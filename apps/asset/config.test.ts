@@ -34,6 +34,29 @@ describe('asset config', () => {
     expect(assetSettings(parseConfig(AssetConfigSchema, {}), '.', { publicBaseUrl: 'http://localhost:8666' }).behaviour.publicBaseUrl).toBe('http://localhost:8666');
   });
 
+  it('turns reuse by meaning on with its own embeddings server or key, else with OpenAI’s key at OpenAI’s URL', () => {
+    const embeddings = (env: Record<string, string>) => assetSettings(parseConfig(AssetConfigSchema, env), '.').embeddings;
+    expect(embeddings({})).toBeUndefined();
+    expect(embeddings({ ASSET_EMBEDDINGS_URL: 'http://localhost:11434/v1', ASSET_EMBEDDINGS_MODEL: 'nomic-embed-text', ASSET_EMBEDDINGS_DIMENSIONS: '768' })).toEqual({
+      baseURL: 'http://localhost:11434/v1',
+      apiKey: 'unused',
+      model: 'nomic-embed-text',
+      dimensions: 768,
+    });
+    expect(embeddings({ OPENAI_API_KEY: 'sk-chat', OPENAI_BASE_URL: 'https://proxy.example.com/v1' })).toEqual({
+      baseURL: 'https://proxy.example.com/v1',
+      apiKey: 'sk-chat',
+      model: 'text-embedding-3-small',
+      dimensions: 1536,
+    });
+    // Its own key wins, and then OpenAI's URL is not used for it.
+    expect(embeddings({ OPENAI_API_KEY: 'sk-chat', OPENAI_BASE_URL: 'https://proxy.example.com/v1', ASSET_EMBEDDINGS_API_KEY: 'sk-emb' })).toEqual({
+      apiKey: 'sk-emb',
+      model: 'text-embedding-3-small',
+      dimensions: 1536,
+    });
+  });
+
   it('refuses a monthly budget under the daily one, prices that are not JSON, a queue schema that is not a name, polling under 0.5 s', () => {
     const problems = (env: Record<string, string>) => {
       try {

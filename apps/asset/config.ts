@@ -37,6 +37,12 @@ export const AssetCoreFields = {
   /** Below the gateway's UPSTREAM_TIMEOUT_MS (60 s by default), which bounds how long a response may take to start. */
   ASSET_MAX_WAIT_MS: positiveInt(55_000).pipe(z.number().max(3_600_000)),
   ASSET_REUSE_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.75),
+  ASSET_REUSE_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.85),
+  /** Reuse by meaning: an OpenAI-compatible embeddings server (a local one may need no key), else OpenAI's with a key. */
+  ASSET_EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. http://localhost:11434/v1' }).optional(),
+  ASSET_EMBEDDINGS_API_KEY: z.string().optional(),
+  ASSET_EMBEDDINGS_MODEL: z.string().min(1).max(200).default('text-embedding-3-small'),
+  ASSET_EMBEDDINGS_DIMENSIONS: positiveInt(1536).pipe(z.number().max(16_000)),
   /** Prefix of the download and preview links in responses: the gateway's URL as clients reach it. */
   ASSET_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL, e.g. https://gaia.example.com' }).optional(),
   ASSET_SIGNED_URL_TTL_S: seconds(300, 10, 86_400),
@@ -70,6 +76,25 @@ export interface AssetSettings {
   /** The remote providers configured (the local one always is) and routing overrides. */
   providers: AssetProviderSettings;
   behaviour: AssetBehaviour;
+  /** The embeddings provider for reuse by meaning, when one is configured. */
+  embeddings?: { baseURL?: string; apiKey: string; model: string; dimensions: number };
+}
+
+/**
+ * Embeddings are on when `ASSET_EMBEDDINGS_URL` or a key is set: `ASSET_EMBEDDINGS_API_KEY`, else OpenAI's own
+ * (`OPENAI_API_KEY`, at `OPENAI_BASE_URL` when that is set).
+ */
+function embeddingsOf(config: AssetFieldValues): AssetSettings['embeddings'] {
+  const own = config.ASSET_EMBEDDINGS_URL !== undefined || config.ASSET_EMBEDDINGS_API_KEY !== undefined;
+  const apiKey = own ? config.ASSET_EMBEDDINGS_API_KEY : config.OPENAI_API_KEY;
+  const baseURL = own ? config.ASSET_EMBEDDINGS_URL : config.OPENAI_BASE_URL;
+  if (!own && apiKey === undefined) return undefined;
+  return {
+    ...(baseURL ? { baseURL } : {}),
+    apiKey: apiKey ?? 'unused',
+    model: config.ASSET_EMBEDDINGS_MODEL,
+    dimensions: config.ASSET_EMBEDDINGS_DIMENSIONS,
+  };
 }
 
 /**
@@ -86,6 +111,7 @@ export function assetSettings(config: AssetFieldValues, dataDir: string, default
       ...(config.ASSET_PRICES ? { prices: config.ASSET_PRICES } : {}),
       ...(publicBaseUrl ? { publicBaseUrl } : {}),
     }),
+    ...(embeddingsOf(config) ? { embeddings: embeddingsOf(config) } : {}),
     behaviour: {
       budgets: { dailyMicros: toMicros(config.ASSET_BUDGET_DAILY_USD), monthlyMicros: toMicros(config.ASSET_BUDGET_MONTHLY_USD) },
       storageBucket: storage.kind === 'supabase' ? storage.bucket : null,
@@ -100,6 +126,7 @@ export function assetSettings(config: AssetFieldValues, dataDir: string, default
       },
       maxWaitMs: config.ASSET_MAX_WAIT_MS,
       reuseMinScore: config.ASSET_REUSE_MIN_SCORE,
+      reuseMinSimilarity: config.ASSET_REUSE_MIN_SIMILARITY,
       publicBaseUrl,
       signedUrlTtlSeconds: Math.round(config.ASSET_SIGNED_URL_TTL_S),
       cancelCheckMs: 1_000,

@@ -1,5 +1,6 @@
 import type { InternalTokenVerifier } from '../../lib/auth/internal-token.ts';
 import type { Kv } from '../../lib/kv/types.ts';
+import { createOpenAiEmbedder, type Embedder } from '../../lib/openai/embeddings.ts';
 import { type SqlServiceDeps, startSchema } from '../../lib/platform/sql-schema.ts';
 import type { AssetSettings } from './config.ts';
 import { assetMigrationsFor } from './db/migrations.ts';
@@ -35,6 +36,8 @@ export interface AssetDepsInput extends SqlServiceDeps {
   blobs?: BlobStore;
   /** Default: `storage/previews.ts` (PNG thumbnails, WAV waveforms, GLB renders). */
   previews?: PreviewMaker;
+  /** Default: from `settings.embeddings` (none configured = full-text reuse only). */
+  embedder?: Embedder;
   now?: () => Date;
 }
 
@@ -43,9 +46,11 @@ export interface AssetDepsInput extends SqlServiceDeps {
  * @example const deps = createAssetDeps({ ...base, settings: assetSettings(config, config.DATA_DIR) });
  */
 export function createAssetDeps(input: AssetDepsInput): AssetDeps {
-  const { settings, providers, blobs: givenBlobs, previews, now, ...base } = input;
+  const { settings, providers, blobs: givenBlobs, previews, embedder: givenEmbedder, now, ...base } = input;
   const schema = input.schema ?? 'asset';
   const blobs = givenBlobs ?? createBlobStore(settings.storage, { logger: base.logger });
+  const embedder =
+    givenEmbedder ?? (settings.embeddings ? createOpenAiEmbedder({ ...settings.embeddings, timeoutMs: 10_000, maxRetries: 1 }) : undefined);
   const core = createAssetCore({
     db: base.db,
     kv: base.kv,
@@ -55,6 +60,7 @@ export function createAssetDeps(input: AssetDepsInput): AssetDeps {
     providers: providers ?? registryCatalog(createAssetProviderRegistry(settings.providers, base.logger)),
     behaviour: settings.behaviour,
     previews: previews ?? ((file) => makePreview(file)),
+    ...(embedder ? { embedder } : {}),
     ...(now ? { now } : {}),
   });
   return { ...base, schema, core, close: (timeoutMs = 10_000) => core.stop(timeoutMs) };

@@ -6,7 +6,7 @@ import type { KbSettings } from './config.ts';
 import { kbMigrationsFor } from './db/migrations.ts';
 import type { KbOps } from './docs/operations.ts';
 import { KnowledgeBase } from './knowledge-base.ts';
-import { createOpenAiEmbedder } from './search/embedder.ts';
+import { createOpenAiEmbedder } from '../../lib/openai/embeddings.ts';
 import type { Embedder } from './search/types.ts';
 
 /** What the kb service needs; built once per process by an entry file (Node alone, all-in-one, tests). */

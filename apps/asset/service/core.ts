@@ -9,6 +9,7 @@ import type { AssetStore } from '../store/assets.ts';
 import type { BudgetLimits, BudgetStore } from '../store/budgets.ts';
 import type { CallbackStore } from '../store/callbacks.ts';
 import type { JobStore } from '../store/jobs.ts';
+import type { SemanticReuse } from './semantic.ts';
 import type { BlobStore } from '../storage/types.ts';
 
 /** Makes a thumbnail of a generated file, or null when its kind has none (audio, 3D). */
@@ -24,6 +25,8 @@ export interface AssetBehaviour {
   maxWaitMs: number;
   /** 0–1: how much of a request's wording an existing asset must share to be reused. */
   reuseMinScore: number;
+  /** 0–1: the cosine similarity an existing asset must reach to be reused by meaning (when embeddings are on). */
+  reuseMinSimilarity: number;
   /** Prefix of the links in responses (`download_url`): the gateway's public URL, or '' for relative links. */
   publicBaseUrl: string;
   signedUrlTtlSeconds: number;
@@ -49,6 +52,8 @@ export interface AssetCore {
   providers: ProviderCatalog;
   queue: JobQueue;
   running: RunningJobs;
+  /** Reuse by meaning, when an embeddings provider is configured (it is off by itself where pgvector is missing). */
+  semantic: SemanticReuse | null;
   behaviour: AssetBehaviour;
   now: () => Date;
 }

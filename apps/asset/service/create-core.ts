@@ -1,6 +1,7 @@
 import type { Db } from '../../../lib/db/types.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
+import type { Embedder } from '../../../lib/openai/embeddings.ts';
 import type { ProviderCatalog } from '../domain/providers.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { RunningJobs } from '../jobs/running.ts';
@@ -12,6 +13,7 @@ import type { BlobStore } from '../storage/types.ts';
 import type { AssetBehaviour, AssetCore, PreviewMaker } from './core.ts';
 import { failAbandoned } from './finish.ts';
 import { runJob } from './run-job.ts';
+import { SemanticReuse } from './semantic.ts';
 
 export interface AssetCoreInput {
   db: Db;
@@ -23,6 +25,8 @@ export interface AssetCoreInput {
   providers: ProviderCatalog;
   behaviour: AssetBehaviour;
   previews?: PreviewMaker;
+  /** Embeds asset descriptions for reuse by meaning; none = full-text reuse only. */
+  embedder?: Embedder;
   now?: () => Date;
 }
 
@@ -52,6 +56,15 @@ export function createAssetCore(input: AssetCoreInput): RunnableAssetCore {
     lost: (list) => jobs.lost(input.db, list),
     checkIntervalMs: input.behaviour.cancelCheckMs,
   });
+  const semantic = input.embedder
+    ? new SemanticReuse({
+        db: input.db,
+        logger: input.logger,
+        schema: input.schema,
+        embedder: input.embedder,
+        minSimilarity: input.behaviour.reuseMinSimilarity,
+      })
+    : null;
   const core: AssetCore = {
     db: input.db,
     kv: input.kv,
@@ -65,6 +78,7 @@ export function createAssetCore(input: AssetCoreInput): RunnableAssetCore {
     providers: input.providers,
     queue,
     running,
+    semantic,
     behaviour: input.behaviour,
     now: input.now ?? (() => new Date()),
   };
@@ -72,6 +86,7 @@ export function createAssetCore(input: AssetCoreInput): RunnableAssetCore {
   return {
     ...core,
     async start() {
+      await semantic?.start();
       await running.start();
       await queue.start({ run: (job) => runJob(core, job), dead: (jobId) => failAbandoned(core, jobId) });
     },
@@ -84,6 +99,7 @@ export function createAssetCore(input: AssetCoreInput): RunnableAssetCore {
         })();
         await queue.stop(drained, 1_000);
         await running.close();
+        await semantic?.stop();
       })();
       return stopping;
     },

@@ -200,6 +200,7 @@ async function complete(core: AssetCore, job: JobRecord, queued: QueuedJob, resu
   }
   core.logger.info('asset job succeeded', { jobId: job.id, attempt: job.attempt, generationMs, costMicros, bytes: main.sizeBytes });
   await publishJob(core, 'result', done.job, done.asset);
+  await core.semantic?.index(done.asset);
 }
 
 async function removeFiles(core: AssetCore, keys: string[]): Promise<void> {

@@ -3,9 +3,10 @@ import { ApiError } from '../../../lib/errors/api-error.ts';
 import { toMicros, toUsd } from '../domain/money.ts';
 import { estimateMicros } from '../domain/providers.ts';
 import { type AssetRequestInput, type NormalizedRequest, normalizeRequest } from '../domain/request.ts';
-import type { AssetRecord } from '../store/assets.ts';
+import type { AssetRecord, ReuseQuery } from '../store/assets.ts';
 import { BudgetExceededError, periodsOf } from '../store/budgets.ts';
 import type { JobRecord, NewJob } from '../store/jobs.ts';
+import { embeddingTextOf } from '../store/vectors.ts';
 import type { AssetCore } from './core.ts';
 import { publishJob } from './events.ts';
 
@@ -148,21 +149,28 @@ export async function submitRequest(core: AssetCore, principal: Principal, input
   return { job, asset: null, outcome: 'enqueued' };
 }
 
+/** The caller's asset from the same request, else the best one they may see by its words, else by meaning. */
+async function bestMatch(core: AssetCore, owner: string, request: NormalizedRequest): Promise<{ asset: AssetRecord; how: string; score: number } | null> {
+  const same = await core.assets.findByHash(core.db, owner, request.hash);
+  if (same) return { asset: same, how: 'same request', score: 1 };
+  const query: ReuseQuery = {
+    ownerId: owner,
+    category: request.generation.category,
+    text: embeddingTextOf(request.generation),
+    ...(request.generation.requirements.format ? { format: request.generation.requirements.format } : {}),
+    minScore: core.behaviour.reuseMinScore,
+  };
+  const byWords = await core.assets.findReusable(core.db, query);
+  if (byWords) return { ...byWords, how: 'words' };
+  const byMeaning = await core.semantic?.find(query);
+  return byMeaning ? { ...byMeaning, how: 'meaning' } : null;
+}
+
 async function findExisting(core: AssetCore, principal: Principal, request: NormalizedRequest): Promise<Submitted | null> {
   const owner = principal.userId;
-  const same = await core.assets.findByHash(core.db, owner, request.hash);
-  const match =
-    same ??
-    (
-      await core.assets.findReusable(core.db, {
-        ownerId: owner,
-        category: request.generation.category,
-        text: `${request.generation.description} ${request.generation.style}`,
-        ...(request.generation.requirements.format ? { format: request.generation.requirements.format } : {}),
-        minScore: core.behaviour.reuseMinScore,
-      })
-    )?.asset;
-  if (!match) return null;
+  const best = await bestMatch(core, owner, request);
+  if (!best) return null;
+  const match = best.asset;
   const served = await core.db.transaction(async (tx) => {
     // Another user's public asset: the caller gets a record of their own over the same files, at no cost.
     const asset =
@@ -181,9 +189,15 @@ async function findExisting(core: AssetCore, principal: Principal, request: Norm
             generationMs: 0,
             sessionId: request.sessionId ?? null,
           });
+    if (asset !== match) await core.semantic?.copy(tx, match.id, asset.id);
     const job = await core.jobs.insert(tx, reuseJob(principal, request, asset));
     return { job, asset };
   });
-  core.logger.info('asset request served from the database', { jobId: served.job.id, assetId: served.asset.id, dedup: same !== null });
+  core.logger.info('asset request served from the database', {
+    jobId: served.job.id,
+    assetId: served.asset.id,
+    matchedBy: best.how,
+    score: Math.round(best.score * 1000) / 1000,
+  });
   return { ...served, outcome: 'reused' };
 }

@@ -43,11 +43,11 @@ export interface AssetRecord {
 
 export type NewAsset = Omit<AssetRecord, 'createdAt'>;
 
-const COLUMNS = `id, owner_id, job_id, origin_asset_id, source, visibility, category, kind, style, description, tags,
+export const ASSET_COLUMNS = `id, owner_id, job_id, origin_asset_id, source, visibility, category, kind, style, description, tags,
   request_hash, provider, model, cost_micros, generation_ms, quality, files, file_key, file_format, content_type,
   size_bytes, preview_key, storage_kind, session_id, metadata, created_at`;
 
-function assetOf(row: Row): AssetRecord {
+export function assetOf(row: Row): AssetRecord {
   return {
     id: String(row.id),
     ownerId: String(row.owner_id),
@@ -115,7 +115,7 @@ export class AssetStore {
          $24, $25, $26,
          setweight(to_tsvector('english', $10), 'A') || setweight(to_tsvector('english', array_to_string($11::text[], ' ')), 'B')
            || setweight(to_tsvector('english', $9), 'C'))
-       returning ${COLUMNS}`,
+       returning ${ASSET_COLUMNS}`,
       [
         asset.id,
         asset.ownerId,
@@ -149,21 +149,21 @@ export class AssetStore {
   }
 
   async get(db: SqlRunner, id: string): Promise<AssetRecord | null> {
-    const rows = await db.query(`select ${COLUMNS} from ${this.#t} where id = $1 and deleted_at is null`, [id]);
+    const rows = await db.query(`select ${ASSET_COLUMNS} from ${this.#t} where id = $1 and deleted_at is null`, [id]);
     return rows[0] ? assetOf(rows[0]) : null;
   }
 
   /** Live assets among `ids` (any order). */
   async getMany(db: SqlRunner, ids: string[]): Promise<AssetRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await db.query(`select ${COLUMNS} from ${this.#t} where id = any($1::uuid[]) and deleted_at is null`, [ids]);
+    const rows = await db.query(`select ${ASSET_COLUMNS} from ${this.#t} where id = any($1::uuid[]) and deleted_at is null`, [ids]);
     return rows.map(assetOf);
   }
 
   /** The caller's newest asset made from the same request (dedup). */
   async findByHash(db: SqlRunner, ownerId: string, requestHash: string): Promise<AssetRecord | null> {
     const rows = await db.query(
-      `select ${COLUMNS} from ${this.#t} where owner_id = $1 and request_hash = $2 and deleted_at is null
+      `select ${ASSET_COLUMNS} from ${this.#t} where owner_id = $1 and request_hash = $2 and deleted_at is null
        order by created_at desc limit 1`,
       [ownerId, requestHash],
     );
@@ -175,7 +175,7 @@ export class AssetStore {
     const owned = 'owner_id = $1 and deleted_at is null';
     const everyone = '$1::uuid is null and deleted_at is null';
     const where = `where ${ownerId ? owned : everyone}`;
-    const rows = await db.query(`select ${COLUMNS} from ${this.#t} ${where} order by created_at desc, id desc limit $2 offset $3`, [
+    const rows = await db.query(`select ${ASSET_COLUMNS} from ${this.#t} ${where} order by created_at desc, id desc limit $2 offset $3`, [
       ownerId ?? null,
       limit,
       offset,
@@ -201,7 +201,7 @@ export class AssetStore {
          where a.deleted_at is null and a.category = $3 and (a.owner_id = $4 or a.visibility = 'public')
            and ($5::text is null or a.file_format = $5) and a.search_tsv @@ q.query
        )
-       select ${COLUMNS}, score from candidates where score >= $6 order by score desc, rank desc, created_at desc limit 1`,
+       select ${ASSET_COLUMNS}, score from candidates where score >= $6 order by score desc, rank desc, created_at desc limit 1`,
       [words.join(' '), words.join(' or '), query.category, query.ownerId, query.format ?? null, query.minScore],
     );
     const row = rows[0];
@@ -210,7 +210,7 @@ export class AssetStore {
 
   /** Soft-deletes an asset; the row it was (or null when there was none). */
   async markDeleted(tx: SqlRunner, id: string): Promise<AssetRecord | null> {
-    const rows = await tx.query(`update ${this.#t} set deleted_at = now() where id = $1 and deleted_at is null returning ${COLUMNS}`, [id]);
+    const rows = await tx.query(`update ${this.#t} set deleted_at = now() where id = $1 and deleted_at is null returning ${ASSET_COLUMNS}`, [id]);
     return rows[0] ? assetOf(rows[0]) : null;
   }
 

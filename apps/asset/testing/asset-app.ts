@@ -9,7 +9,9 @@ import type { AppEnv } from '../../../lib/http/env.ts';
 import { createMemoryKv } from '../../../lib/kv/memory.ts';
 import type { Kv } from '../../../lib/kv/types.ts';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
+import type { Embedder } from '../../../lib/openai/embeddings.ts';
 import { Readiness } from '../../../lib/readiness/readiness.ts';
+import { eventually } from '../../../lib/testing/async.ts';
 import { dropSchema, uniqueSchema } from '../../../lib/testing/db.ts';
 import { type InternalCaller, internalCaller } from '../../../lib/testing/internal-caller.ts';
 import { createApp } from '../app.ts';
@@ -18,6 +20,7 @@ import { type ProviderCatalog, staticCatalog } from '../domain/providers.ts';
 import type { QueueSettings } from '../jobs/queue.ts';
 import type { AssetProvider } from '../providers/types.ts';
 import type { AssetBehaviour, PreviewMaker } from '../service/core.ts';
+import type { JobView } from '../views/job-view.ts';
 import { testAssetSettings } from './settings.ts';
 
 /** What several asset instances of one test share: the database (our schema and pg-boss's), the KV, the files. */
@@ -99,6 +102,8 @@ export interface AssetTestAppOptions {
   /** Behaviour overrides; `queue` may be partial (its schema is always the shared one). */
   behaviour?: Partial<Omit<AssetBehaviour, 'queue'>> & { queue?: Partial<QueueSettings> };
   previews?: PreviewMaker;
+  /** Embeddings for reuse by meaning (e.g. over the fake embeddings server). */
+  embedder?: Embedder;
   now?: () => Date;
   /** Wait for the queue to be started (default true). */
   started?: boolean;
@@ -133,6 +138,7 @@ export async function createAssetTestApp(options: AssetTestAppOptions = {}): Pro
     schema: shared.schema,
     ...(providers ? { providers } : {}),
     ...(options.previews ? { previews: options.previews } : {}),
+    ...(options.embedder ? { embedder: options.embedder } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp(deps);
@@ -161,4 +167,17 @@ export async function createAssetTestApp(options: AssetTestAppOptions = {}): Pro
       void deps.close(1_000);
     },
   };
+}
+
+/**
+ * Polls the native jobs API as `who` until the job has succeeded or failed (at most `timeoutMs`), and answers it.
+ * @example const job = await settledJob(t, owner, created.id);
+ */
+export async function settledJob(t: InternalCaller, who: Principal, id: string, timeoutMs = 10_000): Promise<JobView> {
+  let job: JobView | undefined;
+  await eventually(async () => {
+    job = (await (await t.call(who, 'GET', `/api/v1/assets/jobs/${id}`)).json()) as JobView;
+    return job.state === 'succeeded' || job.state === 'failed';
+  }, timeoutMs);
+  return job as JobView;
 }

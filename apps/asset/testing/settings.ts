@@ -27,6 +27,7 @@ export function testAssetSettings(behaviour: Partial<AssetBehaviour> = {}, dir?:
       },
       maxWaitMs: 20_000,
       reuseMinScore: 0.75,
+      reuseMinSimilarity: 0.85,
       publicBaseUrl: '',
       signedUrlTtlSeconds: 60,
       cancelCheckMs: 250,

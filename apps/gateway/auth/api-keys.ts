@@ -73,8 +73,9 @@ function parseVerdict(raw: string): Verdict | undefined {
 /**
  * Verifies API keys with two cache levels in front of the auth service: an in-process map (a warm key costs no
  * network round trip) and the KV (`gw:apikey:<sha-256>`, shared by gateway instances: 60 s for valid keys, 10 s for
- * unknown ones). A revocation (on the feed) drops the in-process copy; the auth service deletes the KV record
- * itself, retrying until Redis takes it. In-process copies are used only while the feed is live, never for a
+ * unknown ones). A revocation (on the feed) drops the in-process copy; the auth service writes a marker over the KV
+ * record itself (revoked, or changed: ask again), retrying until Redis takes it, and no verification writes over a
+ * marker. In-process copies are used only while the feed is live, never for a
  * privileged principal (an admin's key is checked in the KV on every request, so a demotion counts at once), and a
  * KV record older than the feed's last gap is checked again. A verification in flight during a revocation or a gap
  * is never cached. Concurrent verifications of one key share one call.

@@ -2,7 +2,7 @@ import type { Db } from '../../../lib/db/types.ts';
 import { embeddingText, type WrittenChunk } from './index-store.ts';
 import { schemaIdent } from './sql.ts';
 import type { Embedder } from './types.ts';
-import { toVectorLiteral } from './vector-store.ts';
+import { toVectorLiteral } from '../../../lib/openai/embeddings.ts';
 
 export interface EmbedDeps {
   db: Db;

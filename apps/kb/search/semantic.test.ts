@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../lib/logging/logger.ts';
 import { dbBackends } from '../../../lib/testing/db.ts';
-import { type FakeEmbeddings, startFakeEmbeddings } from '../testing/fake-embeddings.ts';
+import { type FakeEmbeddings, startFakeEmbeddings } from '../../../lib/testing/fake-embeddings.ts';
 import { buildContext } from './context.ts';
-import { createOpenAiEmbedder } from './embedder.ts';
+import { createOpenAiEmbedder } from '../../../lib/openai/embeddings.ts';
 import { SemanticUnavailableError } from './errors.ts';
 import { createIndexer } from './indexer.ts';
 import { searchDocuments } from './search.ts';

@@ -3,7 +3,7 @@ import { capPerDocument, type ChunkRow, type RankedChunk, type RankLimits } from
 import { excerpt } from './snippet.ts';
 import { type DocumentFilters, filterSql, schemaIdent } from './sql.ts';
 import type { Embedder } from './types.ts';
-import { toVectorLiteral } from './vector-store.ts';
+import { toVectorLiteral } from '../../../lib/openai/embeddings.ts';
 
 /** Nearest chunks fetched per wanted hit, before the per-document cap. */
 const OVERFETCH = 4;

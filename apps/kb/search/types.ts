@@ -68,11 +68,7 @@ export interface IndexReport {
 }
 
 /** Turns texts into vectors (OpenAI embeddings API or any compatible server). */
-export interface Embedder {
-  readonly model: string;
-  readonly dimensions: number;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
-}
+export type { Embedder } from '../../../lib/openai/embeddings.ts';
 
 export interface ContextRequest {
   query?: string;

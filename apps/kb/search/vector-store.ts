@@ -69,11 +69,3 @@ export async function hasVectorTable(db: Db, schema: string): Promise<boolean> {
   const rows = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [`${schemaIdent(schema)}.embeddings`]);
   return rows[0]?.t != null;
 }
-
-/**
- * A vector as pgvector's text input (`[0.1,0.2,...]`).
- * @example toVectorLiteral([1, 0]) // '[1,0]'
- */
-export function toVectorLiteral(vector: readonly number[]): string {
-  return `[${vector.join(',')}]`;
-}

@@ -5,7 +5,7 @@ import { parseSse } from '../../../../lib/sse/sse.ts';
 import { eventually } from '../../../../lib/testing/async.ts';
 import { dbBackends } from '../../../../lib/testing/db.ts';
 import type { JobEvent } from '../../service/events.ts';
-import { type AssetTestApp, assetUser, createAssetTestApp, type SharedAssetBackend, sharedAssetBackend } from '../../testing/asset-app.ts';
+import { type AssetTestApp, assetUser, createAssetTestApp, type SharedAssetBackend, settledJob, sharedAssetBackend } from '../../testing/asset-app.ts';
 import { createTestProvider, testPng } from '../../testing/test-provider.ts';
 import type { JobView } from '../../views/job-view.ts';
 
@@ -45,14 +45,7 @@ describe.each(dbBackends())('asset jobs API ($name)', ({ create: createDb }) => 
     expect(res.headers.get('location')).toMatch(/^\/api\/v1\/assets\/jobs\/[0-9a-f-]{36}$/);
     return (await res.json()) as JobView;
   };
-  const done = async (id: string, who = owner) => {
-    let job: JobView | undefined;
-    await eventually(async () => {
-      job = (await (await t.call(who, 'GET', `/api/v1/assets/jobs/${id}`)).json()) as JobView;
-      return job.state === 'succeeded' || job.state === 'failed';
-    }, 10_000);
-    return job as JobView;
-  };
+  const done = (id: string, who = owner) => settledJob(t, who, id);
 
   it('creates a job (202 queued), runs it, and reports its result, cost and files', async () => {
     const job = await create(request('a crane in flight', { session_id: 's-1' }));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../../../../lib/sse/sse.ts';
-import { createOpenAiEmbedder } from '../../search/embedder.ts';
-import { type FakeEmbeddings, startFakeEmbeddings } from '../../testing/fake-embeddings.ts';
+import { createOpenAiEmbedder } from '../../../../lib/openai/embeddings.ts';
+import { type FakeEmbeddings, startFakeEmbeddings } from '../../../../lib/testing/fake-embeddings.ts';
 import { createKbTestApp, type KbTestApp, kbUser } from '../../testing/kb-app.ts';
 
 const user = kbUser(['user']);

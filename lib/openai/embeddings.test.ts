@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeEmbeddings, fakeEmbedding, startFakeEmbeddings } from '../testing/fake-embeddings.ts';
-import { createOpenAiEmbedder } from './embedder.ts';
+import { createOpenAiEmbedder } from './embeddings.ts';
 
 const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 

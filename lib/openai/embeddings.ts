@@ -1,5 +1,19 @@
 import OpenAI from 'openai';
-import type { Embedder } from './types.ts';
+
+/** Texts in, vectors out: `dimensions` numbers each, in input order (KB search, asset reuse). */
+export interface Embedder {
+  readonly model: string;
+  readonly dimensions: number;
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+/**
+ * A vector as pgvector's text input (`[0.1,0.2,...]`).
+ * @example toVectorLiteral([1, 0]) // '[1,0]'
+ */
+export function toVectorLiteral(vector: readonly number[]): string {
+  return `[${vector.join(',')}]`;
+}
 
 export interface OpenAiEmbedderOptions {
   /** May be empty for local OpenAI-compatible servers that need no key. */
@@ -46,7 +60,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
     const wrong = vectors.find((v) => v.length !== dimensions);
     if (wrong) {
       throw new Error(
-        `The embeddings provider returned vectors of ${wrong.length} dimensions, expected ${dimensions} (check KB_EMBEDDINGS_DIMENSIONS for model ${model})`,
+        `The embeddings provider returned vectors of ${wrong.length} dimensions, expected ${dimensions} (check the configured embedding dimensions for model ${model})`,
       );
     }
     return vectors;

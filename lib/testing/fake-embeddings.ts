@@ -6,6 +6,8 @@ export interface FakeEmbeddingsOptions {
   dimensions: number;
   /** Answer the first N requests with a 500. Default 0. */
   failTimes?: number;
+  /** Words embedded as another (`{ box: 'chest' }`): what a real model knows and a word match does not. */
+  synonyms?: Record<string, string>;
 }
 
 export interface FakeEmbeddings {
@@ -36,12 +38,12 @@ function fnv1a(text: string): number {
 
 /**
  * A deterministic embedding: word stems hashed into `dimensions` buckets, L2-normalised, so texts sharing words are
- * close in cosine distance.
+ * close in cosine distance; `synonyms` maps words onto others first.
  * @example fakeEmbedding('deploying the app', 8).length // 8
  */
-export function fakeEmbedding(text: string, dimensions: number): number[] {
+export function fakeEmbedding(text: string, dimensions: number, synonyms: Record<string, string> = {}): number[] {
   const vector = new Array<number>(dimensions).fill(0);
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
+  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP_WORDS.has(w)).map((w) => synonyms[w] ?? w);
   for (const word of words) vector[fnv1a(stem(word)) % dimensions]! += 1;
   if (words.length === 0) vector[0] = 1;
   const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
@@ -102,7 +104,7 @@ export async function startFakeEmbeddings(options: FakeEmbeddingsOptions): Promi
       send(res, 200, {
         object: 'list',
         data: input.map((text: string, index) => {
-          const vector = fakeEmbedding(text, dimensions);
+          const vector = fakeEmbedding(text, dimensions, options.synonyms);
           return { object: 'embedding', index, embedding: base64 ? base64Of(vector) : vector };
         }),
         model: typeof body.model === 'string' ? body.model : 'fake',
