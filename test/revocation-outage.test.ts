@@ -31,7 +31,7 @@ function viaProxy(url: string, port: number): string {
 /**
  * Revocations while Redis is briefly gone: the auth service and a gateway both reach Redis through a TCP proxy that
  * is cut for two seconds around a revocation. Nothing revoked may work again once Redis is back — not from the
- * gateway's memory (its subscription dropped), not from the KV record the auth service could not delete then.
+ * gateway's memory (its subscription dropped), not from the KV record the auth service could not mark revoked then.
  */
 describe.skipIf(!redisUrl)('revocations across a Redis blip', () => {
   const prefix = uniqueKvPrefix('blip');
@@ -91,7 +91,7 @@ describe.skipIf(!redisUrl)('revocations across a Redis blip', () => {
     expect(revoked.status).toBe(204);
     expect((await withKey()).status).toBe(401); // asked the auth service: Redis is down
     await sleep(1_700);
-    expect(await direct.get(record)).not.toBeNull(); // the auth service could not delete it yet
+    expect(await direct.get(record)).not.toBeNull(); // the auth service could not put its marker over it yet
 
     await proxy.start();
     const back = Date.now();
