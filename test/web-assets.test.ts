@@ -36,7 +36,7 @@ describe.skipIf(!chromiumAvailable)('web assets in a browser', () => {
     await page.click('#asset-form button[type=submit]');
     const card = page.locator('#asset-jobs article.asset-card').first();
     await card.waitFor({ timeout: 10_000 });
-    const done = page.locator('#asset-jobs article.asset-card[data-state=succeeded]');
+    const done = page.locator('#asset-jobs article.asset-card[data-state=succeeded]', { hasText: 'a lighthouse at dusk' });
     await done.waitFor({ timeout: 20_000 });
     expect(await done.locator('.status').textContent()).toBe('Done');
     expect(await done.locator('.status').getAttribute('aria-live')).toBe('polite');
@@ -67,11 +67,26 @@ describe.skipIf(!chromiumAvailable)('web assets in a browser', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phone.close();
 
+    // Another user gets a 404 page for this asset's files, its job's events and its card.
+    const src = (await img.getAttribute('src')) as string;
+    const strangers = await browser.newContext();
+    const stranger = await strangers.newPage();
+    await stranger.goto(web('/login?next=/assets'));
+    await stranger.fill('#register-form input[name=email]', `eve-${Date.now()}@example.com`);
+    await stranger.fill('#register-form input[name=password]', 'another long passphrase 7');
+    await stranger.click('#register-form button[type=submit]');
+    await stranger.waitForURL(web('/assets'));
+    for (const path of [src, src.replace(/preview$/, 'download')]) {
+      const res = await stranger.goto(web(path));
+      expect([path, res?.status()]).toEqual([path, 404]);
+      expect(await stranger.locator('[role=alert]').textContent()).toContain('does not exist (or is not yours)');
+    }
+    await strangers.close();
+
     // Deleting the image (confirmed) removes its card, and it stays gone after a reload.
     page.once('dialog', (dialog) => void dialog.accept());
-    const image = page.locator('#asset-jobs article.asset-card', { hasText: 'a lighthouse at dusk' });
-    await image.locator('button.delete').click();
-    await expect.poll(() => image.count(), { timeout: 10_000 }).toBe(0);
+    await done.locator('button.delete').click();
+    await expect.poll(() => done.count(), { timeout: 10_000 }).toBe(0);
     await page.reload();
     expect(await page.locator('#asset-jobs article.asset-card').count()).toBe(1);
     expect(await page.locator('#asset-jobs').textContent()).not.toContain('a lighthouse at dusk');
