@@ -4,6 +4,13 @@ import type { AppEnv } from '../../lib/http/env.ts';
 import { createServiceApp } from '../../lib/openapi/service-app.ts';
 import { VERSION } from '../../lib/version.ts';
 import type { WebDeps } from './deps.ts';
+import { registerGetAssetFile } from './routes/assets/get-asset-file.tsx';
+import { registerGetAssets } from './routes/assets/get-assets.tsx';
+import { registerGetJobCard } from './routes/assets/get-job-card.tsx';
+import { registerGetJobEvents } from './routes/assets/get-job-events.ts';
+import { registerPostAssetJob } from './routes/assets/post-asset-job.tsx';
+import { registerPostCancelJob } from './routes/assets/post-cancel-job.tsx';
+import { registerPostDeleteAsset } from './routes/assets/post-delete-asset.tsx';
 import { registerDeleteConversation } from './routes/chat/delete-conversation.ts';
 import { registerGetChat } from './routes/chat/get-chat.tsx';
 import { registerGetConversationList } from './routes/chat/get-conversation-list.tsx';
@@ -55,5 +62,12 @@ export function createApp(deps: WebDeps): OpenAPIHono<AppEnv> {
   registerGetKbTree(app, deps, sessions);
   registerGetKbDocument(app, deps, sessions);
   registerPostKbDocument(app, deps, sessions);
+  registerGetAssets(app, deps, sessions);
+  registerPostAssetJob(app, deps, sessions);
+  registerPostCancelJob(app, deps, sessions);
+  registerPostDeleteAsset(app, deps, sessions);
+  registerGetJobCard(app, deps, sessions);
+  registerGetJobEvents(app, deps, sessions);
+  registerGetAssetFile(app, deps, sessions);
   return app;
 }

@@ -58,6 +58,10 @@ describe('web security headers', () => {
       ['kb search', '/partials/kb/search?q=x', { headers: hx }],
       ['kb document', `/kb/doc/${DOC.path}`, { headers: { cookie } }],
       ['kb gateway error', `/kb/doc/users/${USER.id}/broken.md`, { headers: { cookie } }],
+      ['assets page', '/assets', { headers: { cookie } }],
+      ['asset file missing', '/assets/0b7a3c1e-1111-4222-8333-444455556666/download', { headers: { cookie } }],
+      ['asset job card', '/partials/assets/jobs/not-an-id', { headers: hx }],
+      ['static assets script', '/static/assets.js'],
       ['status fragment', '/partials/status'],
       ['not found', '/no/such/page'],
       ['static htmx', '/static/htmx.min.js'],
@@ -78,6 +82,7 @@ describe('web security headers', () => {
     // The list covers what it says: each kind answered as expected.
     expect(statuses).toMatchObject({ 'signed-out redirect': 303, 'signed-out htmx': 401, 'chat stream': 200, 'chat stream refused': 400 });
     expect(statuses).toMatchObject({ 'kb gateway error': 503, 'not found': 404, 'static script': 200, 'static missing': 404, 'foreign form post': 403 });
+    expect(statuses).toMatchObject({ 'assets page': 200, 'asset file missing': 404, 'asset job card': 404, 'static assets script': 200 });
   });
 
   it('serves the chat script and the stylesheet as files, with their types', async () => {
@@ -100,6 +105,8 @@ describe('web security headers', () => {
       ['kb', '/kb', { headers: { cookie } }],
       ['kb document (editable)', `/kb/doc/${DOC.path}`, { headers: { cookie } }],
       ['kb write refused', '/kb/doc', formPost({ name: '../x', content: 'x' }, { cookie })],
+      ['assets', '/assets', { headers: { cookie } }],
+      ['asset form refused', '/assets/jobs', formPost({ category: 'image', description: ' ' }, { cookie })],
     ];
     for (const [what, path, init] of pages) {
       const html = await (await app.request(path, init)).text();

@@ -5,13 +5,14 @@ import { secureHeaders } from 'hono/secure-headers';
  * The web UI's Content-Security-Policy. Every script and stylesheet is a file of its own server (`/static/*`), so
  * no inline script, inline style, `eval` or other origin is allowed: an injected `<script>`, `onclick=`,
  * `javascript:` URL or `<style>` (CSS can read attribute values out through selectors) does nothing. Requests go
- * only to this server (htmx, the chat stream), forms post only here, and no site may frame the pages.
+ * only to this server (htmx, the chat stream, an asset job's progress), images and audio come only from it, forms post only here, and no site may frame the pages.
  */
 export const WEB_CSP = {
   defaultSrc: ["'none'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'"],
+  mediaSrc: ["'self'"],
   connectSrc: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],

@@ -4,8 +4,8 @@ import type { AssetSource } from '../../lib/http/assets.ts';
 import { directoryAssets } from '../../lib/http/assets.ts';
 import { packageAssets } from '../../lib/node/file-assets.ts';
 
-/** The UI's own files, in `apps/web/static/`: the chat page's script and the stylesheet. */
-export const WEB_OWN_FILES = ['chat.js', 'web.css'] as const;
+/** The UI's own files, in `apps/web/static/`: the chat and assets pages' scripts and the stylesheet. */
+export const WEB_OWN_FILES = ['chat.js', 'assets.js', 'web.css'] as const;
 /** The files of the `htmx.org` package the UI serves itself (no CDN). */
 export const WEB_HTMX_FILES = ['htmx.min.js'] as const;
 

@@ -1,8 +1,7 @@
+import type { AssetCategory } from '../../../lib/gaia/asset-categories.ts';
 import type { Logger } from '../../../lib/logging/logger.ts';
 
-/** GAIA's asset categories (GAIA-API §11). */
-export const ASSET_CATEGORIES = ['environment', 'character', 'prop', 'audio', 'texture', 'animation', 'image'] as const;
-export type AssetCategory = (typeof ASSET_CATEGORIES)[number];
+export { ASSET_CATEGORIES, type AssetCategory } from '../../../lib/gaia/asset-categories.ts';
 
 /** What a provider makes; a category maps to one (environment/character/prop/animation → model3d, …). */
 export const ASSET_KINDS = ['image', 'texture', 'audio', 'model3d'] as const;

@@ -58,3 +58,43 @@ export async function readJson<T extends z.ZodType>(res: Response, schema: T): P
   const parsed = schema.safeParse(await res.json().catch(() => undefined));
   return parsed.success ? parsed.data : null;
 }
+
+const AssetSummarySchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  file_format: z.string(),
+  content_type: z.string(),
+  size_bytes: z.number(),
+  preview_url: z.string().nullable(),
+  files: z.array(z.object({ name: z.string(), content_type: z.string(), size_bytes: z.number() })),
+});
+
+/** An asset job as the native jobs API answers it (`/api/v1/assets/jobs`). */
+export const AssetJobSchema = z.object({
+  id: z.string(),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.number(),
+  progress_message: z.string().nullable(),
+  category: z.string(),
+  kind: z.string(),
+  style: z.string(),
+  description: z.string(),
+  provider: z.string(),
+  estimated_cost: z.number(),
+  cost: z.number().nullable(),
+  source: z.enum(['generated', 'database']).nullable(),
+  asset_id: z.string().nullable(),
+  asset: AssetSummarySchema.nullable(),
+  error: z.object({ message: z.string() }).nullable(),
+  created_at: z.string(),
+});
+export type AssetJob = z.infer<typeof AssetJobSchema>;
+
+export const AssetJobPageSchema = z.object({ jobs: z.array(AssetJobSchema), next_cursor: z.string().nullable() });
+
+/** One event of `GET /api/v1/assets/jobs/{id}/events`. */
+export const AssetJobEventSchema = z.object({ type: z.string(), job: AssetJobSchema });
+
+const BudgetPeriodSchema = z.object({ limit: z.number(), spent: z.number(), reserved: z.number(), remaining: z.number(), resets_at: z.string() });
+export const AssetBudgetSchema = z.object({ daily: BudgetPeriodSchema, monthly: BudgetPeriodSchema });
+export type AssetBudget = z.infer<typeof AssetBudgetSchema>;

@@ -15,7 +15,7 @@ const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: f
  */
 export const staticUrl = (file: string) => `/static/${file}?v=${encodeURIComponent(VERSION)}`;
 
-export type Section = 'status' | 'chat' | 'kb' | 'login';
+export type Section = 'status' | 'chat' | 'kb' | 'assets' | 'login';
 
 /** Who is signed in, for the navigation. */
 export interface SignedInUser {
@@ -31,6 +31,9 @@ function Nav(props: { user?: SignedInUser | null; active?: Section }) {
       </a>
       <a href="/kb" {...current('kb')}>
         Knowledge base
+      </a>
+      <a href="/assets" {...current('assets')}>
+        Assets
       </a>
       <a href="/" {...current('status')}>
         Status
