@@ -5,11 +5,12 @@
  * never restarted, so the survivor must take over the killed one's jobs after their lease. Every instance is its own
  * process (`node --import tsx apps/asset/main.ts`) on a fresh database and storage directory per scenario; a real
  * auth service process publishes the JWKS the instances verify identities with; the jobs are submitted over HTTP to
- * `POST /api/v1/assets/jobs` as registered users, with the internal identity token a gateway would forward. Prints
+ * `POST /api/v1/assets/jobs` as registered users, with the internal identity token a gateway would forward. Before
+ * each burst, BENCH_ASSET_IDLE_JOBS (20) jobs go one at a time to the idle queue: its own enqueue → start latency. Prints
  * jobs/s (first submit → last job finished), queue latency (created → first started) and end to end (created →
  * finished) p50/p99, CPU ms per job of the asset processes, attempts, and ratios to (a); exits 1 unless every job
  * succeeded exactly once (one asset row and one stored file set per job, one success logged) and none was lost.
- * Environment: BENCH_ASSET_JOBS (200), BENCH_ASSET_LEASE_S (5), DATABASE_URL (the server scratch databases are created
+ * Environment: BENCH_ASSET_JOBS (200), BENCH_ASSET_IDLE_JOBS (20), BENCH_ASSET_LEASE_S (5), DATABASE_URL (the server scratch databases are created
  * on; default postgres://postgres@127.0.0.1:5432/test), BENCH_DB_PREFIX (asset_bench), REDIS_URL (redis://127.0.0.1:6379).
  */
 import { cpus, loadavg } from 'node:os';
@@ -26,6 +27,7 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `${process.env.BENCH_DB_PREFIX ?? 'asset_bench'}_${process.pid}`;
 const USERS = 4;
+const IDLE_JOBS = Number(process.env.BENCH_ASSET_IDLE_JOBS ?? 20);
 
 /** What every asset instance runs with (printed with the results). */
 const QUEUE_ENV = {
@@ -71,6 +73,7 @@ try {
         env,
         users,
         jobs: JOBS,
+        idleJobs: IDLE_JOBS,
         timeoutMs: 180_000 + LEASE_S * 3_000,
         progress,
       }),

@@ -12,6 +12,25 @@ export type SubmittedJobs = Submitted[] & { retried: number };
 
 const SUBMIT_CONCURRENCY = 8;
 
+/** `POST /api/v1/assets/jobs` of one image job as `user`: a new generation (`allow_database` off: no dedup, no reuse). */
+function postJob(instance: ServiceProcess, user: BenchUser, description: string): Promise<Response> {
+  return user.headers().then((identity) =>
+    fetch(`${instance.url}/api/v1/assets/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...identity },
+      body: JSON.stringify({ category: 'image', style: 'flat', description, preferences: { allow_database: false } }),
+    }),
+  );
+}
+
+/** Submits one job and answers its id; throws on any answer but 202. */
+export async function submitOne(instance: ServiceProcess, user: BenchUser, description: string): Promise<string> {
+  const res = await postJob(instance, user, description);
+  const text = await res.text();
+  if (res.status !== 202) throw new Error(`a job on ${instance.name}: ${res.status} ${text}`);
+  return (JSON.parse(text) as { id: string }).id;
+}
+
 /**
  * Submits `count` image jobs over HTTP to the native jobs API (`POST /api/v1/assets/jobs`), `SUBMIT_CONCURRENCY` at a
  * time, round-robin over the instances `live()` answers and over `users`; every description differs and
@@ -28,16 +47,7 @@ export async function submitJobs(live: () => ServiceProcess[], users: BenchUser[
     const instances = live();
     const instance = instances[(i + tries) % instances.length]!;
     const user = users[i % users.length]!;
-    const res = await fetch(`${instance.url}/api/v1/assets/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await user.headers()) },
-      body: JSON.stringify({
-        category: 'image',
-        style: 'flat',
-        description: `benchmark ${tag} crate number ${i} with ${i % 7} iron bands`,
-        preferences: { allow_database: false },
-      }),
-    }).catch((err: unknown) => {
+    const res = await postJob(instance, user, `benchmark ${tag} crate number ${i} with ${i % 7} iron bands`).catch((err: unknown) => {
       if (tries >= 3) throw err;
       return null;
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createPostgresDb } from '../../lib/db/postgres.ts';
 import { scratchDatabase } from '../lib/scratch-database.ts';
 import type { BenchUser } from './identity.ts';
-import { type SubmittedJobs, submitJobs } from './jobs.ts';
+import { type SubmittedJobs, submitJobs, submitOne } from './jobs.ts';
 import { assetDirectories, type JobRow, readAssets, readJobs, readProgress, readQueueStates } from './records.ts';
 import { type LogLine, type ServiceProcess, startService } from './services.ts';
 
@@ -24,6 +24,8 @@ export interface ScenarioContext {
   env: Record<string, string>;
   users: BenchUser[];
   jobs: number;
+  /** Jobs sent one at a time before the burst, each once the last finished: the queue's latency when idle. */
+  idleJobs: number;
   /** Give up (and count the rest as lost) after this long. */
   timeoutMs: number;
   progress(line: string): void;
@@ -32,7 +34,10 @@ export interface ScenarioContext {
 export interface ScenarioResult {
   spec: ScenarioSpec;
   submitted: SubmittedJobs;
+  /** The burst's job rows. */
   rows: JobRow[];
+  /** The rows of the jobs sent one at a time to an idle queue before the burst. */
+  idle: JobRow[];
   /** First submit → last job finished (the database's timestamps), ms. */
   spanMs: number;
   /** CPU seconds of every asset process over the run (the killed one up to its kill). */
@@ -78,6 +83,11 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
     // The first one migrates and creates pg-boss's schema; the others start against it at once.
     instances.push(await startService(`${spec.key}-1`, 'apps/asset/main.ts', env));
     for (let i = 2; i <= spec.instances; i++) instances.push(await startService(`${spec.key}-${i}`, 'apps/asset/main.ts', env));
+    const idleIds = new Set<string>();
+    for (let i = 0; i < ctx.idleJobs; i++) {
+      idleIds.add(await submitOne(instances[i % instances.length]!, ctx.users[i % ctx.users.length]!, `idle ${spec.key} lantern number ${i}`));
+      while ((await readProgress(db)).finished < i + 1) await sleep(5);
+    }
     const cpuBefore = await Promise.all(instances.map((s) => s.cpuSeconds()));
     const cpuAfter: (number | undefined)[] = instances.map(() => undefined);
     const startedAt = Date.now();
@@ -114,7 +124,8 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
       await sleep(100);
     }
     for (const [i, s] of instances.entries()) cpuAfter[i] ??= await s.cpuSeconds();
-    const rows = await readJobs(db);
+    const all = await readJobs(db);
+    const rows = all.filter((r) => !idleIds.has(r.id));
     const finished = rows.map((r) => r.finishedMs).filter((t): t is number => t !== null);
     const firstCreated = Math.min(...rows.map((r) => r.createdMs));
     // Success lines per job over every instance (a killed instance may lose its last unflushed lines: never more).
@@ -124,6 +135,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
       spec,
       submitted: submitted ?? Object.assign([], { retried: 0 }),
       rows,
+      idle: all.filter((r) => idleIds.has(r.id)),
       spanMs: (finished.length ? Math.max(...finished) : Date.now()) - firstCreated,
       cpuSeconds: instances.reduce((sum, _, i) => sum + (cpuAfter[i]! - cpuBefore[i]!), 0),
       perInstance: instances.map((s) => ({

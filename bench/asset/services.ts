@@ -13,7 +13,7 @@ export interface LogLine {
   detail?: string;
 }
 
-/** Start-up noise: `/ready` answers 503 until migrations and the queue are up. */
+/** Start-up noise: `/ready` answers 503 (NOT_READY) until migrations and the queue are up. */
 const STARTUP_PATHS = new Set(['/ready', '/health']);
 
 /** A service running as its own process: `node --import tsx <script>` (one process, so its pid is the service's). */
@@ -54,7 +54,7 @@ function keepLine(text: string, logs: LogLine[]): void {
     return;
   }
   const problem = line.level === 'warn' || line.level === 'error' || line.level === 'fatal';
-  if (problem && line.path && STARTUP_PATHS.has(line.path)) return;
+  if (problem && ((line.path && STARTUP_PATHS.has(line.path)) || line.code === 'NOT_READY')) return;
   if (line.jobId === undefined && !problem) return;
   const detail = [line.path, line.status, line.code, line.error ?? line.message].filter((part) => part !== undefined).join(' ');
   logs.push({
