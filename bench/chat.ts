@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, type ProcessSample, sampleProcess, startChild } from './chat/children.ts';
-import { scratchDatabase } from './chat/database.ts';
+import { scratchDatabase } from './lib/scratch-database.ts';
 import type { ProfileSummary } from './chat/profile.ts';
 import type { ServerStats } from './chat/server.ts';
 import { percentile, runStreams, type StreamRun, type StreamTarget } from './chat/streams.ts';

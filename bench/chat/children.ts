@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readProc } from '../lib/proc.ts';
 
 /** A benchmark child process (one node process: `child.pid` is the process whose memory is measured). */
 export interface Child<T> {
@@ -44,16 +44,6 @@ export function startChild<T>(script: string, args: string[], options: { nodeArg
       resolve({ process: child, ready: ready as T, ask, stop });
     });
   });
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-async function readProc(pid: number): Promise<{ rssMb: number; hwmMb: number; cpuSeconds: number }> {
-  const [status, stat] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')]);
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
-  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND };
 }
 
 export interface ProcessSample {
