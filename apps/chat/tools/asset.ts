@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import type { Principal } from '../../../lib/auth/types.ts';
+import { ASSET_CATEGORIES } from '../../../lib/gaia/asset-categories.ts';
 import type { ServiceClient } from '../../../lib/service/types.ts';
 import { defineTool, type Tool, type ToolContext, type ToolOutput, toolError, toolJson } from './types.ts';
 
@@ -18,11 +19,8 @@ export type AssetToolHook = (ctx: AssetToolContext) => Tool[];
 /** The hook when there is no asset service to call: no asset tools. */
 export const noAssetTools: AssetToolHook = () => [];
 
-/** GAIA's asset categories, as the model may name them. */
-const CATEGORIES = ['image', 'texture', 'audio', 'environment', 'character', 'prop', 'animation'] as const;
-
 const GenerateArgs = z.object({
-  category: z.enum(CATEGORIES).describe('image (a picture), texture (tileable), audio (music, sound), or a 3D model: environment, character, prop, animation'),
+  category: z.enum(ASSET_CATEGORIES).describe('image (a picture), texture (tileable), audio (music, sound), or a 3D model: environment, character, prop, animation'),
   description: z.string().trim().min(1).max(2000).describe('What to make, in words'),
   style: z.string().trim().max(200).default('').describe('Visual or musical style, e.g. "watercolor", "low-poly", "8-bit chiptune"'),
   quality: z.enum(['low', 'medium', 'high', 'ultra']).optional().describe('Default: the service decides (medium)'),
