@@ -1,10 +1,11 @@
+import { isUuid } from '../../../../lib/db/uuid.ts';
 import type { AssetJob } from '../../gateway/schemas.ts';
 
-/** Job and asset ids are lowercase UUIDs; anything else is not found without asking the gateway. */
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** @example isAssetId('not-an-id') // false */
-export const isAssetId = (id: string) => ID.test(id);
+/**
+ * Job and asset ids are UUIDs, by the services' one rule; anything else is not found without asking the gateway.
+ * @example isAssetId('not-an-id') // false
+ */
+export const isAssetId = (id: string) => isUuid(id);
 
 /** Whether a job may still change (its card follows it live and offers Cancel). */
 export const isLive = (job: Pick<AssetJob, 'state'>) => job.state === 'queued' || job.state === 'running';
